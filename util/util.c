@@ -35,7 +35,7 @@ void qerr_set(struct qerr *e, const char *key, const char *fmt, ...)
 	va_list ap;
 	if (!e)
 		return;
-	util_strlcpy(e->key, key ? key : "err.internal", sizeof e->key);
+	util_strlcpy(e->key, key ? key : "err:internal", sizeof e->key);
 	e->detail[0] = '\0';
 	if (fmt) {
 		va_start(ap, fmt);

@@ -19,7 +19,7 @@
 
 /*
  * An error a lower layer hands to the UI: `key` names a catalogue entry
- * ("section.key", e.g. "err.db_busy") that the UI shows in the user's
+ * ("section:key", e.g. "err:db_busy") that the UI shows in the user's
  * language; `detail` is optional, untranslated extra text (a file name, a
  * line number, SQLite's message) shown after it. Empty key = no error.
  */
