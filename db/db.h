@@ -187,9 +187,9 @@ int db_verify_password(struct qdb *db, int64_t user_id, const char *password, st
 struct db_person_hit {
 	int64_t person_id;
 	int64_t family_id;
-	char first_name[61];
-	char father_name[61];
-	char last_name[61];
+	char first_name[241]; /* 60 characters of up to 4 bytes */
+	char father_name[241];
+	char last_name[241];
 	char family_code[20];
 	char birth_date[11]; /* ISO or "" */
 	int birth_year;      /* 0 when unknown */
@@ -199,9 +199,13 @@ struct db_person_hit {
 };
 
 /* Accent-insensitive search over names, father's name, phone and family
- * code, sorted in Albanian order (last name, first name). Viewers are
- * refused; teachers only find children enrolled in their classes;
- * counsellors and registrars find everyone. *hits is malloc'd. */
+ * code, sorted in Albanian order (last name, first name). A query of
+ * only digits and phone punctuation ("069 12", "+355 69") is looked up as a
+ * phone-number prefix through the index, falling back to the text index
+ * (family code numbers). Viewers are refused; teachers only find children
+ * enrolled in their classes and get their names, sex and birth year only
+ * (father's name, phone, family code and birth date blank); counsellors and
+ * registrars find everyone. *hits is malloc'd. */
 int db_person_search(struct qdb *db, const struct db_actor *who, const char *query, int limit,
 		     int offset, struct db_person_hit **hits, int *n, struct qerr *err);
 
