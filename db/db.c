@@ -224,7 +224,7 @@ static int migrate(struct qdb *db, struct qerr *err)
 	if (have < 0)
 		return dbi_fail(db, sqlite3_errcode(db->h), err);
 	if (have > m[n - 1].version) {
-		qerr_set(err, "err:db_too_new", "%d > %d", have, m[n - 1].version);
+		qerr_set(err, "err:db_too_new", "%d\t%d", have, m[n - 1].version);
 		return DB_TOONEW;
 	}
 	for (int i = 0; i < n; i++) {
@@ -320,7 +320,7 @@ int db_open(struct qdb **out, const char *path, const struct db_open_opts *o, st
 		if (o->readonly) {
 			int v = db_schema_version(db);
 			if (v > db_schema_latest()) {
-				qerr_set(err, "err:db_too_new", "%d > %d", v, db_schema_latest());
+				qerr_set(err, "err:db_too_new", "%d\t%d", v, db_schema_latest());
 				rc = DB_TOONEW;
 			}
 		} else {
