@@ -33,7 +33,8 @@ struct cli {
 };
 
 /* Print "qendra: <message>[: detail]" to stderr, the message from the catalogue. */
-static int fail(int code, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(int code, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(int code, const char *key, const char *fmt, ...)
 {
 	fprintf(stderr, "qendra: %s", loc_str(key));
@@ -60,18 +61,30 @@ static void usage(FILE *f)
 {
 	fprintf(f, "%s\n\n", loc_str("cli:usage_title"));
 	static const char *const lines[] = {
-		"qendra [--db FILE] [--config FILE] [--lang sq|en]", "cli:help_tui",
-		"qendra init [--user NAME] [--name \"FULL NAME\"]", "cli:help_init",
-		"qendra demo [--families N] [--seed S]", "cli:help_demo",
-		"qendra demo-logins", "cli:help_demo_logins",
-		"qendra user add NAME --role ROLE --name \"FULL NAME\"", "cli:help_user_add",
-		"qendra user passwd|disable|enable NAME", "cli:help_user_other",
-		"qendra user list", "cli:help_user_list",
-		"qendra check", "cli:help_check",
-		"qendra backup [FILE]", "cli:help_backup",
-		"qendra locale-check [DIR]", "cli:help_locale_check",
-		"qendra config-check", "cli:help_config_check",
-		"qendra --help | --version", "cli:help_help",
+	    "qendra [--db FILE] [--config FILE] [--lang sq|en]",
+	    "cli:help_tui",
+	    "qendra init [--user NAME] [--name \"FULL NAME\"]",
+	    "cli:help_init",
+	    "qendra demo [--families N] [--seed S]",
+	    "cli:help_demo",
+	    "qendra demo-logins",
+	    "cli:help_demo_logins",
+	    "qendra user add NAME --role ROLE --name \"FULL NAME\"",
+	    "cli:help_user_add",
+	    "qendra user passwd|disable|enable NAME",
+	    "cli:help_user_other",
+	    "qendra user list",
+	    "cli:help_user_list",
+	    "qendra check",
+	    "cli:help_check",
+	    "qendra backup [FILE]",
+	    "cli:help_backup",
+	    "qendra locale-check [DIR]",
+	    "cli:help_locale_check",
+	    "qendra config-check",
+	    "cli:help_config_check",
+	    "qendra --help | --version",
+	    "cli:help_help",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i += 2)
 		fprintf(f, "  %s\n      %s\n", lines[i], loc_str(lines[i + 1]));
@@ -113,11 +126,11 @@ static int open_db(struct cli *c, bool create, struct qdb **db)
 {
 	struct qerr e = {0};
 	struct db_open_opts o = {
-		.create = create,
-		.wal = c->conf.wal,
-		.busy_ms = c->conf.busy_timeout_ms,
-		.max_failed = c->conf.max_failed_logins,
-		.lockout_min = c->conf.lockout_minutes,
+	    .create = create,
+	    .wal = c->conf.wal,
+	    .busy_ms = c->conf.busy_timeout_ms,
+	    .max_failed = c->conf.max_failed_logins,
+	    .lockout_min = c->conf.lockout_minutes,
 	};
 	const char *path = db_path(c);
 	if (create && make_parent(path) != 0)
@@ -324,8 +337,7 @@ static int cmd_demo_logins(struct cli *c)
 	const struct db_demo_login *l = db_demo_logins(&n);
 	printf("%s\n", loc_str("cli:demo_logins_title"));
 	for (int i = 0; i < n; i++)
-		printf("  %-10s %-14s %s\n", l[i].username, l[i].password,
-		       role_label(l[i].role));
+		printf("  %-10s %-14s %s\n", l[i].username, l[i].password, role_label(l[i].role));
 	return 0;
 }
 
@@ -347,12 +359,11 @@ static int cmd_user(struct cli *c)
 		if (rc)
 			return fail_err(1, &e);
 		for (int i = 0; i < n; i++) {
-			const char *state = !u[i].active ? loc_str("cli:user_disabled")
-					    : u[i].locked_until[0] ? loc_str("cli:user_locked")
-								   : loc_str("cli:user_active");
-			printf("%-16s %-18s %-24s %s\n", u[i].username,
-			       role_label(u[i].role), u[i].full_name,
-			       state);
+			const char *state = !u[i].active           ? loc_str("cli:user_disabled")
+			                    : u[i].locked_until[0] ? loc_str("cli:user_locked")
+			                                           : loc_str("cli:user_active");
+			printf("%-16s %-18s %-24s %s\n", u[i].username, role_label(u[i].role),
+			       u[i].full_name, state);
 		}
 		free(u);
 		return 0;
@@ -380,7 +391,7 @@ static int cmd_user(struct cli *c)
 			return 1;
 		}
 		rc = db_user_add(db, NULL, name, full, (enum db_role)role, pw,
-				 lang ? lang : c->conf.language, NULL, &e);
+		                 lang ? lang : c->conf.language, NULL, &e);
 		util_wipe(pw, sizeof pw);
 	} else if (strcmp(sub, "passwd") == 0) {
 		char pw[256];
@@ -468,7 +479,7 @@ static int cmd_backup(struct cli *c)
 		/* qendra-YYYYmmdd-HHMMSS.db sorts by time */
 		char stamp[20];
 		snprintf(stamp, sizeof stamp, "%.4s%.2s%.2s-%.2s%.2s%.2s", now, now + 5, now + 8,
-			 now + 11, now + 14, now + 17);
+		         now + 11, now + 14, now + 17);
 		target = xasprintf("%s/qendra-%s.db", c->conf.backup_dir, stamp);
 		if (make_parent(target) != 0) {
 			int r = fail(1, "cli:mkdir_failed", "%s: %s", target, strerror(errno));
@@ -501,7 +512,8 @@ static int cmd_backup(struct cli *c)
 
 static int cmd_locale_check(struct cli *c)
 {
-	const char *dir = c->nargs > 1 ? c->args[1] : (c->conf.locale_dir[0] ? c->conf.locale_dir : NULL);
+	const char *dir =
+	    c->nargs > 1 ? c->args[1] : (c->conf.locale_dir[0] ? c->conf.locale_dir : NULL);
 	struct sbuf r = {0};
 	int problems = loc_check(dir ? dir : "locale", &r);
 	if (r.s)
@@ -548,10 +560,10 @@ int cli_main(int argc, char **argv, cli_tui_fn tui)
 	c.args = xcalloc((size_t)argc + 1, sizeof *c.args);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		const char **slot = strcmp(a, "--db") == 0	 ? &c.db_path
-				    : strcmp(a, "--config") == 0 ? &c.config
-				    : strcmp(a, "--lang") == 0	 ? &c.lang
-								 : NULL;
+		const char **slot = strcmp(a, "--db") == 0       ? &c.db_path
+		                    : strcmp(a, "--config") == 0 ? &c.config
+		                    : strcmp(a, "--lang") == 0   ? &c.lang
+		                                                 : NULL;
 		if (slot) {
 			if (i + 1 >= argc) {
 				loc_init(NULL, NULL);

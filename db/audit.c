@@ -7,14 +7,14 @@
 #include <stdlib.h>
 
 int db_audit(struct qdb *db, const struct db_actor *who, const char *action, const char *tbl,
-	     int64_t record_id, const char *detail, struct qerr *err)
+             int64_t record_id, const char *detail, struct qerr *err)
 {
 	char now[20];
 	util_now_str(now);
 	sqlite3_stmt *st = dbi_prep(db,
-				    "INSERT INTO audit(at, user_id, action, tbl, record_id, detail)"
-				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-				    err);
+	                            "INSERT INTO audit(at, user_id, action, tbl, record_id, detail)"
+	                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                            err);
 	if (!st)
 		return DB_ERR;
 	dbi_bind_text(st, 1, now);
@@ -28,20 +28,21 @@ int db_audit(struct qdb *db, const struct db_actor *who, const char *action, con
 }
 
 int db_audit_list(struct qdb *db, const struct db_actor *who, const char *tbl, int64_t record_id,
-		  int limit, struct db_audit_row **rows, int *n, struct qerr *err)
+                  int limit, struct db_audit_row **rows, int *n, struct qerr *err)
 {
 	*rows = NULL;
 	*n = 0;
 	int rc = dbi_allow(who, DBI_ROLE(DB_ROLE_MANAGER), err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = dbi_prep(db,
-				    "SELECT a.id, a.at, coalesce(u.username, '-'), a.action, a.tbl,"
-				    " coalesce(a.record_id, 0), coalesce(a.detail, '')"
-				    " FROM audit a LEFT JOIN app_user u ON u.id = a.user_id"
-				    " WHERE (?1 IS NULL OR a.tbl = ?1) AND (?2 = 0 OR a.record_id = ?2)"
-				    " ORDER BY a.id DESC LIMIT ?3",
-				    err);
+	sqlite3_stmt *st =
+	    dbi_prep(db,
+	             "SELECT a.id, a.at, coalesce(u.username, '-'), a.action, a.tbl,"
+	             " coalesce(a.record_id, 0), coalesce(a.detail, '')"
+	             " FROM audit a LEFT JOIN app_user u ON u.id = a.user_id"
+	             " WHERE (?1 IS NULL OR a.tbl = ?1) AND (?2 = 0 OR a.record_id = ?2)"
+	             " ORDER BY a.id DESC LIMIT ?3",
+	             err);
 	if (!st)
 		return DB_ERR;
 	dbi_bind_text_or_null(st, 1, tbl);

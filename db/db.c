@@ -179,9 +179,9 @@ int dbi_allow(const struct db_actor *who, unsigned mask, struct qerr *err)
 }
 
 static const char *const role_names[DB_ROLE_COUNT] = {"menaxher", "punonjes_social", "keshillues",
-						       "mesues", "monitorim"};
-static const char *const role_en[DB_ROLE_COUNT] = {"manager", "registrar", "counsellor",
-						    "teacher", "viewer"};
+                                                      "mesues", "monitorim"};
+static const char *const role_en[DB_ROLE_COUNT] = {"manager", "registrar", "counsellor", "teacher",
+                                                   "viewer"};
 
 const char *db_role_name(enum db_role r)
 {
@@ -290,7 +290,7 @@ int db_open(struct qdb **out, const char *path, const struct db_open_opts *o, st
 	int rc = sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		qerr_set(err, "err:db_open", "%s: %s", path,
-			 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		         db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		sqlite3_close(db->h);
 		free(db);
 		return DB_ERR;
@@ -299,7 +299,7 @@ int db_open(struct qdb **out, const char *path, const struct db_open_opts *o, st
 	sqlite3_busy_timeout(db->h, o->busy_ms > 0 ? o->busy_ms : 5000);
 	sqlite3_create_collation_v2(db->h, "SQ", SQLITE_UTF8, NULL, sq_collate, sq_collate_destroy);
 	sqlite3_create_function(db->h, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_fold,
-				NULL, NULL);
+	                        NULL, NULL);
 
 	/* Is it a database at all? Reading the schema fails fast on garbage. */
 	rc = dbi_exec(db, "SELECT count(*) FROM sqlite_schema", err);
@@ -311,8 +311,8 @@ int db_open(struct qdb **out, const char *path, const struct db_open_opts *o, st
 			wal = false;
 			db->wal_refused = true;
 		}
-		rc = dbi_exec(db, wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE",
-			      err);
+		rc = dbi_exec(
+		    db, wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE", err);
 		if (!rc)
 			rc = dbi_exec(db, "PRAGMA synchronous = FULL", err);
 	}
@@ -435,25 +435,28 @@ int db_check(struct qdb *db, struct qerr *err)
 	if (!rc)
 		rc = check_rows(db, "PRAGMA foreign_key_check", NULL, err);
 	if (!rc)
-		rc = dbi_exec(db, "INSERT INTO person_fts(person_fts, rank) VALUES('integrity-check', 1)",
-			      err);
+		rc = dbi_exec(
+		    db, "INSERT INTO person_fts(person_fts, rank) VALUES('integrity-check', 1)",
+		    err);
 	if (rc == DB_CONFLICT || (rc && err && strstr(err->detail, "malformed")))
 		qerr_set(err, "err:fts_corrupt", "person_fts");
 	if (!rc) {
 		/* Every live person is in the index exactly once, and nothing else. */
 		sqlite3_stmt *st = NULL;
-		sqlite3_prepare_v2(db->h,
-				   "SELECT (SELECT count(*) FROM person WHERE deleted_at IS NULL),"
-				   " (SELECT count(*) FROM person_fts),"
-				   " (SELECT count(*) FROM person p JOIN person_fts f ON f.rowid = p.id"
-				   "  WHERE p.deleted_at IS NULL)",
-				   -1, &st, NULL);
+		sqlite3_prepare_v2(
+		    db->h,
+		    "SELECT (SELECT count(*) FROM person WHERE deleted_at IS NULL),"
+		    " (SELECT count(*) FROM person_fts),"
+		    " (SELECT count(*) FROM person p JOIN person_fts f ON f.rowid = p.id"
+		    "  WHERE p.deleted_at IS NULL)",
+		    -1, &st, NULL);
 		if (st && sqlite3_step(st) == SQLITE_ROW) {
-			long a = (long)sqlite3_column_int64(st, 0), b = (long)sqlite3_column_int64(st, 1),
+			long a = (long)sqlite3_column_int64(st, 0),
+			     b = (long)sqlite3_column_int64(st, 1),
 			     c = (long)sqlite3_column_int64(st, 2);
 			if (a != b || a != c) {
-				qerr_set(err, "err:fts_corrupt", "persons %ld, index %ld, matched %ld", a,
-					 b, c);
+				qerr_set(err, "err:fts_corrupt",
+				         "persons %ld, index %ld, matched %ld", a, b, c);
 				rc = DB_ERR;
 			}
 		}
@@ -467,7 +470,7 @@ int db_backup(struct qdb *db, const char *path, struct qerr *err)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		qerr_set(err, errno == EEXIST ? "err:file_exists" : "err:io", "%s: %s", path,
-			 strerror(errno));
+		         strerror(errno));
 		return DB_ERR;
 	}
 	close(fd);
@@ -489,7 +492,7 @@ int db_backup(struct qdb *db, const char *path, struct qerr *err)
 	}
 	if (rc != SQLITE_OK) {
 		qerr_set(err, "err:backup_failed", "%s: %s", path,
-			 dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+		         dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
 		sqlite3_close(dst);
 		unlink(path);
 		return DB_ERR;

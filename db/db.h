@@ -116,7 +116,7 @@ bool db_fts_query(const char *input, char *out, size_t outsz);
 
 /* Append an audit row (inside the caller's transaction). */
 int db_audit(struct qdb *db, const struct db_actor *who, const char *action, const char *tbl,
-	     int64_t record_id, const char *detail, struct qerr *err);
+             int64_t record_id, const char *detail, struct qerr *err);
 
 struct db_audit_row {
 	int64_t id;
@@ -130,7 +130,7 @@ struct db_audit_row {
 /* The history of one record (tbl NULL = everything), newest first; manager
  * only. *rows is malloc'd (free()), *n its length. */
 int db_audit_list(struct qdb *db, const struct db_actor *who, const char *tbl, int64_t record_id,
-		  int limit, struct db_audit_row **rows, int *n, struct qerr *err);
+                  int limit, struct db_audit_row **rows, int *n, struct qerr *err);
 
 /* ---- Users ---- */
 
@@ -150,25 +150,25 @@ struct db_user {
 /* Create a user. Only a manager (or NULL = the command line) may. The
  * password is hashed with Argon2id; the caller wipes its own copy. */
 int db_user_add(struct qdb *db, const struct db_actor *who, const char *username,
-		const char *full_name, enum db_role role, const char *password, const char *lang,
-		int64_t *id_out, struct qerr *err);
+                const char *full_name, enum db_role role, const char *password, const char *lang,
+                int64_t *id_out, struct qerr *err);
 /* Set a new password (manager, the user themself, or NULL); clears a lockout. */
 int db_user_passwd(struct qdb *db, const struct db_actor *who, const char *username,
-		   const char *password, struct qerr *err);
+                   const char *password, struct qerr *err);
 /* Enable or disable an account (manager or NULL). */
 int db_user_set_active(struct qdb *db, const struct db_actor *who, const char *username,
-		       bool active, struct qerr *err);
+                       bool active, struct qerr *err);
 /* The user's language preference ("sq"/"en"); the user themself. */
 int db_user_set_lang(struct qdb *db, const struct db_actor *who, const char *lang,
-		     struct qerr *err);
+                     struct qerr *err);
 int db_user_get(struct qdb *db, const char *username, struct db_user *out, struct qerr *err);
 int db_user_get_id(struct qdb *db, int64_t id, struct db_user *out, struct qerr *err);
 /* All users, by username; manager or NULL. *rows malloc'd. */
 int db_user_list(struct qdb *db, const struct db_actor *who, struct db_user **rows, int *n,
-		 struct qerr *err);
+                 struct qerr *err);
 /* Users of one role (for pickers: counsellors, teachers); any signed-in user. */
 int db_user_list_role(struct qdb *db, enum db_role role, struct db_user **rows, int *n,
-		      struct qerr *err);
+                      struct qerr *err);
 int db_user_count(struct qdb *db);
 
 /* Check a password. DB_OK fills *out and resets the failure count;
@@ -177,7 +177,7 @@ int db_user_count(struct qdb *db);
  * lockout_min minutes (err->detail = the time it opens again). Every failure
  * is audited. */
 int db_login(struct qdb *db, const char *username, const char *password, struct db_user *out,
-	     struct qerr *err);
+             struct qerr *err);
 /* Check the password of an already signed-in user (unlocking the screen);
  * counts failures like db_login. */
 int db_verify_password(struct qdb *db, int64_t user_id, const char *password, struct qerr *err);
@@ -207,6 +207,6 @@ struct db_person_hit {
  * (father's name, phone, family code and birth date blank); counsellors and
  * registrars find everyone. *hits is malloc'd. */
 int db_person_search(struct qdb *db, const struct db_actor *who, const char *query, int limit,
-		     int offset, struct db_person_hit **hits, int *n, struct qerr *err);
+                     int offset, struct db_person_hit **hits, int *n, struct qerr *err);
 
 #endif

@@ -14,6 +14,7 @@
  */
 #include "db/dbi.h"
 
+/* clang-format off */
 #define REC_COLS                                                                                   \
 	"uuid TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),"                                     \
 	"version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),"                                 \
@@ -353,6 +354,7 @@ static const char m1[] =
 	"CREATE TRIGGER family_code_fts AFTER UPDATE OF code ON family BEGIN"
 	" UPDATE person_fts SET code = new.code WHERE rowid IN (SELECT id FROM person WHERE family_id = new.id);"
 	"END;";
+/* clang-format on */
 
 /*
  * Migration 2 (registry, issue 3): values derived from other rows, kept by
@@ -418,8 +420,8 @@ static const char m2[] =
 /* clang-format on */
 
 static const struct dbi_migration migrations[] = {
-	{1, "initial schema: every record kind of DESIGN.md section 2", m1},
-	{2, "family head names and risk level kept by triggers, for the families list", m2},
+    {1, "initial schema: every record kind of DESIGN.md section 2", m1},
+    {2, "family head names and risk level kept by triggers, for the families list", m2},
 };
 
 const struct dbi_migration *dbi_migrations(int *n)

@@ -20,18 +20,19 @@
 	"  AND e.deleted_at IS NULL AND c.deleted_at IS NULL"                                      \
 	"  AND (e.to_date IS NULL OR e.to_date >= ?5)))"
 
-#define HIT_ORDER " ORDER BY p.last_name COLLATE SQ, p.first_name COLLATE SQ, p.id LIMIT ?2 OFFSET ?3"
+#define HIT_ORDER                                                                                  \
+	" ORDER BY p.last_name COLLATE SQ, p.first_name COLLATE SQ, p.id LIMIT ?2 OFFSET ?3"
 
 static const char sql_fts[] = HIT_COLS
-	" FROM person_fts JOIN person p ON p.id = person_fts.rowid"
-	" JOIN family f ON f.id = p.family_id"
-	" WHERE person_fts MATCH ?1 AND p.deleted_at IS NULL AND f.deleted_at IS NULL" TEACHER_FILTER
-		HIT_ORDER;
+    " FROM person_fts JOIN person p ON p.id = person_fts.rowid"
+    " JOIN family f ON f.id = p.family_id"
+    " WHERE person_fts MATCH ?1 AND p.deleted_at IS NULL AND f.deleted_at IS NULL" TEACHER_FILTER
+        HIT_ORDER;
 
-static const char sql_phone[] = HIT_COLS " FROM person p JOIN family f ON f.id = p.family_id"
-					 " WHERE p.phone_norm >= ?1 AND p.phone_norm < ?6"
-					 " AND p.deleted_at IS NULL AND f.deleted_at IS NULL" TEACHER_FILTER
-						 HIT_ORDER;
+static const char sql_phone[] =
+    HIT_COLS " FROM person p JOIN family f ON f.id = p.family_id"
+             " WHERE p.phone_norm >= ?1 AND p.phone_norm < ?6"
+             " AND p.deleted_at IS NULL AND f.deleted_at IS NULL" TEACHER_FILTER HIT_ORDER;
 
 /*
  * "069 123", "+355 69", "0035569", "69 12" → the stored form's prefix
@@ -66,7 +67,7 @@ static bool phone_prefix(const char *in, char *out, size_t outsz)
 }
 
 static int fetch(struct qdb *db, sqlite3_stmt *st, bool teacher, struct db_person_hit **hits,
-		 int *n, struct qerr *err)
+                 int *n, struct qerr *err)
 {
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -108,7 +109,7 @@ static int fetch(struct qdb *db, sqlite3_stmt *st, bool teacher, struct db_perso
 }
 
 static sqlite3_stmt *prep_common(struct qdb *db, const char *sql, const struct db_actor *who,
-				 int limit, int offset, const char *today, struct qerr *err)
+                                 int limit, int offset, const char *today, struct qerr *err)
 {
 	sqlite3_stmt *st = dbi_prep(db, sql, err);
 	if (!st)
@@ -122,14 +123,14 @@ static sqlite3_stmt *prep_common(struct qdb *db, const char *sql, const struct d
 }
 
 int db_person_search(struct qdb *db, const struct db_actor *who, const char *query, int limit,
-		     int offset, struct db_person_hit **hits, int *n, struct qerr *err)
+                     int offset, struct db_person_hit **hits, int *n, struct qerr *err)
 {
 	*hits = NULL;
 	*n = 0;
 	int rc = dbi_allow(who,
-			   DBI_ROLE(DB_ROLE_MANAGER) | DBI_ROLE(DB_ROLE_REGISTRAR) |
-				   DBI_ROLE(DB_ROLE_COUNSELLOR) | DBI_ROLE(DB_ROLE_TEACHER),
-			   err);
+	                   DBI_ROLE(DB_ROLE_MANAGER) | DBI_ROLE(DB_ROLE_REGISTRAR) |
+	                       DBI_ROLE(DB_ROLE_COUNSELLOR) | DBI_ROLE(DB_ROLE_TEACHER),
+	                   err);
 	if (rc)
 		return rc;
 	if (limit <= 0 || limit > 1000)

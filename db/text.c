@@ -8,10 +8,11 @@
 #include <string.h>
 
 /* Base letter (lower case) of U+00C0..U+017F, '*' for non-letters. */
-static const char latin1_base[] = "aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo*ouuuuyty";
+static const char latin1_base[] =
+    "aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo*ouuuuyty";
 static const char latin_ext_a_base[] =
-	"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
-	"lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
+    "lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
 /* Lower-case base letter of a Latin code point (0 when it is not a Latin letter). */
 static int latin_base(long cp)
@@ -69,32 +70,32 @@ static int single_weight(long cp, int base)
 	if (cp == 0xEB || cp == 0xCB) /* ë */
 		return 8;
 	static const signed char idx[26] = {
-		1,  /* a */
-		2,  /* b */
-		3,  /* c */
-		5,  /* d */
-		7,  /* e */
-		9,  /* f */
-		10, /* g */
-		13, /* h */
-		14, /* i */
-		15, /* j */
-		16, /* k */
-		17, /* l */
-		20, /* m */
-		21, /* n */
-		23, /* o */
-		24, /* p */
-		25, /* q */
-		26, /* r */
-		28, /* s */
-		30, /* t */
-		32, /* u */
-		33, /* v */
-		34, /* w */
-		35, /* x */
-		37, /* y */
-		38, /* z */
+	    1,  /* a */
+	    2,  /* b */
+	    3,  /* c */
+	    5,  /* d */
+	    7,  /* e */
+	    9,  /* f */
+	    10, /* g */
+	    13, /* h */
+	    14, /* i */
+	    15, /* j */
+	    16, /* k */
+	    17, /* l */
+	    20, /* m */
+	    21, /* n */
+	    23, /* o */
+	    24, /* p */
+	    25, /* q */
+	    26, /* r */
+	    28, /* s */
+	    30, /* t */
+	    32, /* u */
+	    33, /* v */
+	    34, /* w */
+	    35, /* x */
+	    37, /* y */
+	    38, /* z */
 	};
 	return idx[base - 'a'];
 }
@@ -209,7 +210,7 @@ static bool word_char(long cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
 	       (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && !(cp >= 0x2000 && cp <= 0x206F) &&
-		cp != 0xFEFF && cp != 0xFFFD);
+	        cp != 0xFEFF && cp != 0xFFFD);
 }
 
 bool db_fts_query(const char *input, char *out, size_t outsz)
@@ -269,7 +270,8 @@ bool db_fts_query(const char *input, char *out, size_t outsz)
 		size_t wlen = (size_t)(wend - start);
 		if (wlen > 64)
 			wlen = 64; /* long words are cut at a character edge below */
-		while (wlen > 0 && ((unsigned char)start[wlen] & 0xC0) == 0x80 && start + wlen < wend)
+		while (wlen > 0 && ((unsigned char)start[wlen] & 0xC0) == 0x80 &&
+		       start + wlen < wend)
 			wlen--;
 		if (o + wlen + 5 >= outsz)
 			break;

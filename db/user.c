@@ -35,7 +35,7 @@ static void read_user(sqlite3_stmt *st, struct db_user *u)
 static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], struct qerr *err)
 {
 	if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 		qerr_set(err, "err:out_of_memory", "password hash");
 		return DB_ERR;
 	}
@@ -57,8 +57,8 @@ static bool valid_username(const char *u)
 }
 
 int db_user_add(struct qdb *db, const struct db_actor *who, const char *username,
-		const char *full_name, enum db_role role, const char *password, const char *lang,
-		int64_t *id_out, struct qerr *err)
+                const char *full_name, enum db_role role, const char *password, const char *lang,
+                int64_t *id_out, struct qerr *err)
 {
 	int rc = dbi_allow(who, DBI_ROLE(DB_ROLE_MANAGER), err);
 	if (rc)
@@ -92,10 +92,10 @@ int db_user_add(struct qdb *db, const struct db_actor *who, const char *username
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = dbi_prep(
-		db,
-		"INSERT INTO app_user(username, full_name, role, pw_hash, lang, uuid, created_at,"
-		" created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
-		err);
+	    db,
+	    "INSERT INTO app_user(username, full_name, role, pw_hash, lang, uuid, created_at,"
+	    " created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+	    err);
 	if (!st) {
 		db_rollback(db);
 		return DB_ERR;
@@ -130,7 +130,8 @@ int db_user_add(struct qdb *db, const struct db_actor *who, const char *username
 
 int db_user_get(struct qdb *db, const char *username, struct db_user *out, struct qerr *err)
 {
-	sqlite3_stmt *st = dbi_prep(db, "SELECT " USER_COLS " FROM app_user WHERE username = ?1", err);
+	sqlite3_stmt *st =
+	    dbi_prep(db, "SELECT " USER_COLS " FROM app_user WHERE username = ?1", err);
 	if (!st)
 		return DB_ERR;
 	dbi_bind_text(st, 1, username);
@@ -170,8 +171,8 @@ int db_user_get_id(struct qdb *db, int64_t id, struct db_user *out, struct qerr 
 
 /* Run one UPDATE of a user found by name, with an audit row, in one transaction. */
 static int user_update(struct qdb *db, const struct db_actor *who, const char *sql,
-		       const char *username, const char *text_arg, int int_arg, const char *action,
-		       struct qerr *err)
+                       const char *username, const char *text_arg, int int_arg, const char *action,
+                       struct qerr *err)
 {
 	struct db_user u;
 	int rc = db_user_get(db, username, &u, err);
@@ -205,7 +206,7 @@ static int user_update(struct qdb *db, const struct db_actor *who, const char *s
 }
 
 int db_user_passwd(struct qdb *db, const struct db_actor *who, const char *username,
-		   const char *password, struct qerr *err)
+                   const char *password, struct qerr *err)
 {
 	if (who && who->role != DB_ROLE_MANAGER) {
 		struct db_user self;
@@ -224,28 +225,27 @@ int db_user_passwd(struct qdb *db, const struct db_actor *who, const char *usern
 	if (rc)
 		return rc;
 	rc = user_update(db, who,
-			 "UPDATE app_user SET pw_hash = ?4, failed_logins = 0, locked_until = NULL,"
-			 " updated_at = ?2, updated_by = ?3, version = version + 1 WHERE id = ?1",
-			 username, hash, 0, "user_passwd", err);
+	                 "UPDATE app_user SET pw_hash = ?4, failed_logins = 0, locked_until = NULL,"
+	                 " updated_at = ?2, updated_by = ?3, version = version + 1 WHERE id = ?1",
+	                 username, hash, 0, "user_passwd", err);
 	util_wipe(hash, sizeof hash);
 	return rc;
 }
 
 int db_user_set_active(struct qdb *db, const struct db_actor *who, const char *username,
-		       bool active, struct qerr *err)
+                       bool active, struct qerr *err)
 {
 	int rc = dbi_allow(who, DBI_ROLE(DB_ROLE_MANAGER), err);
 	if (rc)
 		return rc;
 	return user_update(db, who,
-			   "UPDATE app_user SET active = ?4, updated_at = ?2, updated_by = ?3,"
-			   " version = version + 1 WHERE id = ?1",
-			   username, NULL, active ? 1 : 0, active ? "user_enable" : "user_disable",
-			   err);
+	                   "UPDATE app_user SET active = ?4, updated_at = ?2, updated_by = ?3,"
+	                   " version = version + 1 WHERE id = ?1",
+	                   username, NULL, active ? 1 : 0, active ? "user_enable" : "user_disable",
+	                   err);
 }
 
-int db_user_set_lang(struct qdb *db, const struct db_actor *who, const char *lang,
-		     struct qerr *err)
+int db_user_set_lang(struct qdb *db, const struct db_actor *who, const char *lang, struct qerr *err)
 {
 	if (!who) {
 		qerr_set(err, "err:db_denied", NULL);
@@ -257,10 +257,11 @@ int db_user_set_lang(struct qdb *db, const struct db_actor *who, const char *lan
 	}
 	char now[20];
 	util_now_str(now);
-	sqlite3_stmt *st = dbi_prep(db,
-				    "UPDATE app_user SET lang = ?2, updated_at = ?3, updated_by = ?1,"
-				    " version = version + 1 WHERE id = ?1",
-				    err);
+	sqlite3_stmt *st =
+	    dbi_prep(db,
+	             "UPDATE app_user SET lang = ?2, updated_at = ?3, updated_by = ?1,"
+	             " version = version + 1 WHERE id = ?1",
+	             err);
 	if (!st)
 		return DB_ERR;
 	int rc = db_begin(db, err);
@@ -278,7 +279,7 @@ int db_user_set_lang(struct qdb *db, const struct db_actor *who, const char *lan
 }
 
 static int list_users(struct qdb *db, sqlite3_stmt *st, struct db_user **rows, int *n,
-		      struct qerr *err)
+                      struct qerr *err)
 {
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -299,26 +300,28 @@ static int list_users(struct qdb *db, sqlite3_stmt *st, struct db_user **rows, i
 }
 
 int db_user_list(struct qdb *db, const struct db_actor *who, struct db_user **rows, int *n,
-		 struct qerr *err)
+                 struct qerr *err)
 {
 	*rows = NULL;
 	*n = 0;
 	int rc = dbi_allow(who, DBI_ROLE(DB_ROLE_MANAGER), err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = dbi_prep(db, "SELECT " USER_COLS " FROM app_user ORDER BY username", err);
+	sqlite3_stmt *st =
+	    dbi_prep(db, "SELECT " USER_COLS " FROM app_user ORDER BY username", err);
 	return st ? list_users(db, st, rows, n, err) : DB_ERR;
 }
 
 int db_user_list_role(struct qdb *db, enum db_role role, struct db_user **rows, int *n,
-		      struct qerr *err)
+                      struct qerr *err)
 {
 	*rows = NULL;
 	*n = 0;
-	sqlite3_stmt *st = dbi_prep(db,
-				    "SELECT " USER_COLS " FROM app_user WHERE role = ?1 AND active = 1"
-				    " ORDER BY full_name COLLATE SQ",
-				    err);
+	sqlite3_stmt *st =
+	    dbi_prep(db,
+	             "SELECT " USER_COLS " FROM app_user WHERE role = ?1 AND active = 1"
+	             " ORDER BY full_name COLLATE SQ",
+	             err);
 	if (!st)
 		return DB_ERR;
 	dbi_bind_text(st, 1, db_role_name(role));
@@ -342,7 +345,7 @@ static const char *dummy_hash(void)
 {
 	static char h[crypto_pwhash_STRBYTES];
 	if (!h[0] && crypto_pwhash_str(h, "qendra-dummy", 12, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-					 crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	                               crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		h[0] = '\0';
 	return h;
 }
@@ -372,9 +375,9 @@ static int login_failed(struct qdb *db, int64_t id, const char *username, struct
 	int result = DB_BADLOGIN;
 	if (id > 0) {
 		sqlite3_stmt *st = dbi_prep(db,
-					    "UPDATE app_user SET failed_logins = failed_logins + 1"
-					    " WHERE id = ?1 RETURNING failed_logins",
-					    err);
+		                            "UPDATE app_user SET failed_logins = failed_logins + 1"
+		                            " WHERE id = ?1 RETURNING failed_logins",
+		                            err);
 		int failed = 0;
 		if (st) {
 			sqlite3_bind_int64(st, 1, id);
@@ -385,9 +388,9 @@ static int login_failed(struct qdb *db, int64_t id, const char *username, struct
 		if (failed >= db->max_failed) {
 			add_minutes(now, db->lockout_min, until);
 			st = dbi_prep(db,
-				      "UPDATE app_user SET locked_until = ?2, failed_logins = 0"
-				      " WHERE id = ?1",
-				      err);
+			              "UPDATE app_user SET locked_until = ?2, failed_logins = 0"
+			              " WHERE id = ?1",
+			              err);
 			if (st) {
 				sqlite3_bind_int64(st, 1, id);
 				dbi_bind_text(st, 2, until);
@@ -403,7 +406,7 @@ static int login_failed(struct qdb *db, int64_t id, const char *username, struct
 		util_strlcpy(detail, "?", sizeof detail);
 	struct db_actor a = {id, DB_ROLE_VIEWER};
 	db_audit(db, id > 0 ? &a : NULL, result == DB_LOCKED ? "login_locked" : "login_failed",
-		 "app_user", id, detail, NULL);
+	         "app_user", id, detail, NULL);
 	if (db_commit(db, err) != DB_OK)
 		return DB_ERR;
 	if (result == DB_LOCKED)
@@ -425,7 +428,7 @@ static int check_lock(const struct db_user *u, struct qerr *err)
 }
 
 int db_login(struct qdb *db, const char *username, const char *password, struct db_user *out,
-	     struct qerr *err)
+             struct qerr *err)
 {
 	struct db_user u;
 	if (!username || !password) {
@@ -470,9 +473,9 @@ int db_login(struct qdb *db, const char *username, const char *password, struct 
 	if (rc)
 		return rc;
 	st = dbi_prep(db,
-		      "UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_login = ?2"
-		      " WHERE id = ?1",
-		      err);
+	              "UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_login = ?2"
+	              " WHERE id = ?1",
+	              err);
 	if (st) {
 		sqlite3_bind_int64(st, 1, u.id);
 		dbi_bind_text(st, 2, now);

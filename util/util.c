@@ -257,7 +257,7 @@ time_t util_now(void)
 	if (pin && *pin) {
 		struct tm tm = {0};
 		int n = sscanf(pin, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			       &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+		               &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
 		if (n >= 3) {
 			tm.tm_year -= 1900;
 			tm.tm_mon -= 1;
@@ -327,10 +327,9 @@ void util_uuid(char out[37])
 	}
 	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+	         b[13], b[14], b[15]);
 }
 
 void util_wipe(void *p, size_t n)

@@ -31,7 +31,7 @@ struct qerr {
 
 /* Set `e` (which may be NULL) to key plus printf-formatted detail (fmt may be NULL). */
 void qerr_set(struct qerr *e, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void qerr_clear(struct qerr *e);
 bool qerr_is_set(const struct qerr *e);
 

@@ -106,7 +106,8 @@ static char *sql1(const char *db, const char *sql)
 	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
 	char *r = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		r = xstrdup(sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+		r = xstrdup(sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0)
+		                                       : "");
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 	return r ? r : xstrdup("");
@@ -123,10 +124,11 @@ static int lines(const char *s)
 static void init_db(struct fx *f)
 {
 	char *out;
-	int rc = run(&out,
-		     "QENDRA_INIT_PASSWORD='Fjalë-kalim-9' '%s' --lang en init --db '%s' --user drita"
-		     " --name 'Drita Hoxha'",
-		     bin(), f->db);
+	int rc =
+	    run(&out,
+	        "QENDRA_INIT_PASSWORD='Fjalë-kalim-9' '%s' --lang en init --db '%s' --user drita"
+	        " --name 'Drita Hoxha'",
+	        bin(), f->db);
 	if (rc)
 		fprintf(stderr, "%s", out);
 	assert_int_equal(rc, 0);
@@ -159,14 +161,30 @@ static void test_init_and_plain_sqlite(void **state)
 	s = sql1(f->db, "PRAGMA user_version");
 	assert_true(atoi(s) > 0);
 	free(s);
-	static const char *const kinds[] = {"family", "person", "screening", "screening_factor",
-					    "visit", "visit_tally", "referral", "appointment",
-					    "session_log", "class", "enrolment", "class_session",
-					    "attendance", "activity", "activity_participant",
-					    "activity_count", "app_user", "audit", "closure", "consent"};
+	static const char *const kinds[] = {"family",
+	                                    "person",
+	                                    "screening",
+	                                    "screening_factor",
+	                                    "visit",
+	                                    "visit_tally",
+	                                    "referral",
+	                                    "appointment",
+	                                    "session_log",
+	                                    "class",
+	                                    "enrolment",
+	                                    "class_session",
+	                                    "attendance",
+	                                    "activity",
+	                                    "activity_participant",
+	                                    "activity_count",
+	                                    "app_user",
+	                                    "audit",
+	                                    "closure",
+	                                    "consent"};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		char *q = xasprintf("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'",
-				    kinds[i]);
+		char *q = xasprintf(
+		    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'",
+		    kinds[i]);
 		s = sql1(f->db, q);
 		if (strcmp(s, "1") != 0)
 			fail_msg("no table %s", kinds[i]);
@@ -178,9 +196,8 @@ static void test_init_and_plain_sqlite(void **state)
 	free(s);
 	/* The plain sqlite3 command line opens it too (no custom collation in the schema). */
 	char *out;
-	assert_int_equal(run(&out, "sqlite3 '%s' 'PRAGMA integrity_check; PRAGMA user_version;'",
-			     f->db),
-			 0);
+	assert_int_equal(
+	    run(&out, "sqlite3 '%s' 'PRAGMA integrity_check; PRAGMA user_version;'", f->db), 0);
 	assert_non_null(strstr(out, "ok"));
 	free(out);
 	assert_int_equal(run(&out, "grep -c 'Fjalë-kalim-9' '%s'", f->db), 1); /* not found */
@@ -190,10 +207,10 @@ static void test_init_and_plain_sqlite(void **state)
 	assert_int_equal(sb.st_mode & 077, 0); /* private to its owner */
 	/* A second init is refused and changes nothing. */
 	assert_int_equal(run(&out,
-			     "QENDRA_INIT_PASSWORD=other-pass-1 '%s' --lang en init --db '%s'"
-			     " --user other",
-			     bin(), f->db),
-			 1);
+	                     "QENDRA_INIT_PASSWORD=other-pass-1 '%s' --lang en init --db '%s'"
+	                     " --user other",
+	                     bin(), f->db),
+	                 1);
 	assert_int_equal(lines(out), 1);
 	free(out);
 	s = sql1(f->db, "SELECT count(*) FROM app_user");
@@ -207,26 +224,26 @@ static void test_users(void **state)
 	init_db(f);
 	char *out;
 	assert_int_equal(run(&out,
-			     "printf 'arben-pass-1\\n' | '%s' --lang en user add --db '%s' arben"
-			     " --role punonjes_social --name 'Arben Kola'",
-			     bin(), f->db),
-			 0);
+	                     "printf 'arben-pass-1\\n' | '%s' --lang en user add --db '%s' arben"
+	                     " --role punonjes_social --name 'Arben Kola'",
+	                     bin(), f->db),
+	                 0);
 	free(out);
 	assert_int_equal(run(&out,
-			     "printf 'mira-pass-1\\n' | '%s' --lang en user add --db '%s' mira"
-			     " --role teacher --name 'Mira Leka'",
-			     bin(), f->db),
-			 0);
+	                     "printf 'mira-pass-1\\n' | '%s' --lang en user add --db '%s' mira"
+	                     " --role teacher --name 'Mira Leka'",
+	                     bin(), f->db),
+	                 0);
 	free(out);
 	/* Bad input: one line, non-zero. */
 	static const char *const bad[] = {
-		"user add x --role mesues --name X",          /* short name */
-		"user add zana --role boss --name Zana",      /* role */
-		"user add zana --role mesues",                /* no full name */
-		"user add arben --role mesues --name Again",  /* taken */
-		"user add zana --role mesues --name Z --colour red",
-		"user passwd nobody",
-		"user frobnicate zana",
+	    "user add x --role mesues --name X",         /* short name */
+	    "user add zana --role boss --name Zana",     /* role */
+	    "user add zana --role mesues",               /* no full name */
+	    "user add arben --role mesues --name Again", /* taken */
+	    "user add zana --role mesues --name Z --colour red",
+	    "user passwd nobody",
+	    "user frobnicate zana",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *cmd = xasprintf("--db '%s' %s", f->db, bad[i]);
@@ -250,11 +267,13 @@ static void test_users(void **state)
 	assert_string_equal(s, "0");
 	free(s);
 	assert_int_equal(run(&out,
-			     "printf 'new-pass-22\\n' | '%s' --lang en user passwd --db '%s' mira",
-			     bin(), f->db),
-			 0);
+	                     "printf 'new-pass-22\\n' | '%s' --lang en user passwd --db '%s' mira",
+	                     bin(), f->db),
+	                 0);
 	free(out);
-	s = sql1(f->db, "SELECT count(*) FROM audit WHERE action IN ('user_add','user_disable','user_passwd')");
+	s = sql1(
+	    f->db,
+	    "SELECT count(*) FROM audit WHERE action IN ('user_add','user_disable','user_passwd')");
 	assert_string_equal(s, "5");
 	free(s);
 }
@@ -282,11 +301,12 @@ static void test_check_backup(void **state)
 	fprintf(c, "backup = { dir = \"%s/bk\"; keep = 2; };\n", f->dir);
 	fclose(c);
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(run(&out,
-				     "QENDRA_NOW='2026-11-2%d 10:00:00' '%s' --lang en --config '%s'"
-				     " backup --db '%s'",
-				     i, bin(), cfg, f->db),
-				 0);
+		assert_int_equal(
+		    run(&out,
+		        "QENDRA_NOW='2026-11-2%d 10:00:00' '%s' --lang en --config '%s'"
+		        " backup --db '%s'",
+		        i, bin(), cfg, f->db),
+		    0);
 		free(out);
 	}
 	assert_int_equal(run(&out, "ls '%s/bk'", f->dir), 0);
@@ -325,26 +345,29 @@ static void test_config_errors(void **state)
 	init_db(f);
 	char *cfg = xasprintf("%s/bad.cfg", f->dir);
 	char *out;
-	write_file(cfg, "# qendra\ncentre = { name = \"Qendra\"; };\nui = { idle_lock_minutes = ; };\n");
-	assert_int_equal(run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db),
-			 2);
+	write_file(cfg,
+	           "# qendra\ncentre = { name = \"Qendra\"; };\nui = { idle_lock_minutes = ; };\n");
+	assert_int_equal(
+	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db), 2);
 	assert_non_null(strstr(out, cfg));
 	assert_non_null(strstr(out, ":3"));
 	free(out);
 	write_file(cfg, "centre = { name = \"Qendra\"; colour = \"red\"; };\n");
-	assert_int_equal(run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db),
-			 2);
+	assert_int_equal(
+	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db), 2);
 	assert_non_null(strstr(out, "centre.colour"));
 	free(out);
 	write_file(cfg, "ui = { idle_lock_minutes = 100000; };\n");
-	assert_int_equal(run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db),
-			 2);
+	assert_int_equal(
+	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db), 2);
 	assert_non_null(strstr(out, "idle_lock_minutes"));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en --config '%s/missing.cfg' check", bin(), f->dir), 2);
+	assert_int_equal(run(&out, "'%s' --lang en --config '%s/missing.cfg' check", bin(), f->dir),
+	                 2);
 	free(out);
 	/* The documented example is valid. */
-	assert_int_equal(run(&out, "'%s' --lang en --config etc/qendra.cfg config-check", bin()), 0);
+	assert_int_equal(run(&out, "'%s' --lang en --config etc/qendra.cfg config-check", bin()),
+	                 0);
 	free(out);
 	free(cfg);
 }
@@ -355,18 +378,20 @@ static void test_damaged_catalogues(void **state)
 	init_db(f);
 	char *loc = xasprintf("%s/loc", f->dir);
 	char *out;
-	assert_int_equal(run(&out, "mkdir -p '%s' && cp locale/en.ini locale/sq.ini '%s'/", loc, loc), 0);
+	assert_int_equal(
+	    run(&out, "mkdir -p '%s' && cp locale/en.ini locale/sq.ini '%s'/", loc, loc), 0);
 	free(out);
 	/* sq.ini: a BOM, a missing key, and a key named like its section. */
-	assert_int_equal(run(&out,
-			     "cd '%s' && printf '\\357\\273\\277' > b && cat sq.ini >> b && mv b sq.ini"
-			     " && sed -i '/^check_ok = /d' sq.ini && printf '[cli]\\ncli = \"x\"\\n' >> sq.ini",
-			     loc),
-			 0);
+	assert_int_equal(
+	    run(&out,
+	        "cd '%s' && printf '\\357\\273\\277' > b && cat sq.ini >> b && mv b sq.ini"
+	        " && sed -i '/^check_ok = /d' sq.ini && printf '[cli]\\ncli = \"x\"\\n' >> sq.ini",
+	        loc),
+	    0);
 	free(out);
-	assert_int_equal(run(&out, "QENDRA_LOCALE_DIR='%s' '%s' --lang sq check --db '%s'", loc, bin(),
-			     f->db),
-			 0);
+	assert_int_equal(
+	    run(&out, "QENDRA_LOCALE_DIR='%s' '%s' --lang sq check --db '%s'", loc, bin(), f->db),
+	    0);
 	/* the missing Albanian text falls back to English, never blank */
 	assert_non_null(strstr(out, "ok: the database and its search index are sound."));
 	free(out);
@@ -378,8 +403,8 @@ static void test_damaged_catalogues(void **state)
 	free(out);
 	/* No catalogue at all: one line, exit 2, no crash. */
 	assert_int_equal(run(&out, "QENDRA_LOCALE_DIR='%s/none' '%s' --config /dev/null --version",
-			     f->dir, bin()),
-			 0);
+	                     f->dir, bin()),
+	                 0);
 	free(out);
 	free(loc);
 }
@@ -389,19 +414,22 @@ static void test_demo(void **state)
 	struct fx *f = *state;
 	char *a = xasprintf("%s/a.db", f->dir), *b = xasprintf("%s/b.db", f->dir);
 	char *out;
-	assert_int_equal(run(&out, "QENDRA_NOW='2026-11-23 09:00:00' '%s' --lang en demo --db '%s'"
-				   " --families 20 --seed 7",
-			     bin(), a),
-			 0);
+	assert_int_equal(run(&out,
+	                     "QENDRA_NOW='2026-11-23 09:00:00' '%s' --lang en demo --db '%s'"
+	                     " --families 20 --seed 7",
+	                     bin(), a),
+	                 0);
 	free(out);
-	assert_int_equal(run(&out, "QENDRA_NOW='2026-11-23 09:00:00' '%s' --lang en demo --db '%s'"
-				   " --families 20 --seed 7",
-			     bin(), b),
-			 0);
+	assert_int_equal(run(&out,
+	                     "QENDRA_NOW='2026-11-23 09:00:00' '%s' --lang en demo --db '%s'"
+	                     " --families 20 --seed 7",
+	                     bin(), b),
+	                 0);
 	free(out);
-	const char *fp = "SELECT group_concat(code || first_name || last_name || coalesce(birth_date,''), ',')"
-			 " FROM (SELECT f.code, p.first_name, p.last_name, p.birth_date FROM person p"
-			 " JOIN family f ON f.id = p.family_id ORDER BY p.id)";
+	const char *fp =
+	    "SELECT group_concat(code || first_name || last_name || coalesce(birth_date,''), ',')"
+	    " FROM (SELECT f.code, p.first_name, p.last_name, p.birth_date FROM person p"
+	    " JOIN family f ON f.id = p.family_id ORDER BY p.id)";
 	char *x = sql1(a, fp), *y = sql1(b, fp);
 	assert_true(strlen(x) > 100);
 	assert_string_equal(x, y);
@@ -410,8 +438,8 @@ static void test_demo(void **state)
 	assert_int_equal(run(&out, "'%s' --lang en demo --db '%s'", bin(), a), 1); /* exists */
 	assert_int_equal(lines(out), 1);
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en demo --db '%s/z.db' --families abc", bin(), f->dir),
-			 2);
+	assert_int_equal(
+	    run(&out, "'%s' --lang en demo --db '%s/z.db' --families abc", bin(), f->dir), 2);
 	free(out);
 	assert_int_equal(run(&out, "'%s' --lang en demo-logins", bin()), 0);
 	assert_non_null(strstr(out, "drita"));
@@ -426,7 +454,8 @@ static void test_demo(void **state)
 static void test_failures_are_one_line(void **state)
 {
 	(void)state;
-	static const char *const cmds[] = {"frobnicate", "--db", "--lang xx check", "init --bogus 1"};
+	static const char *const cmds[] = {"frobnicate", "--db", "--lang xx check",
+	                                   "init --bogus 1"};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char *out;
 		int rc = run(&out, "'%s' %s </dev/null", bin(), cmds[i]);
@@ -445,14 +474,14 @@ static void test_failures_are_one_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_help_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_init_and_plain_sqlite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_backup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_damaged_catalogues, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failures_are_one_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_help_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_init_and_plain_sqlite, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_check_backup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_catalogues, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_demo, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failures_are_one_line, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,31 +73,51 @@ static void test_open_creates_schema(void **state)
 	assert_int_equal(one_int(db, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(one_int(db, "PRAGMA synchronous"), 2); /* FULL */
 	assert_string_equal(db_journal_mode(db), "delete");
-	static const char *const tables[] = {
-		"family", "person", "consent", "screening", "screening_factor", "visit",
-		"visit_tally", "referral", "referral_event", "appointment", "session_log", "class",
-		"enrolment", "class_session", "attendance", "activity", "activity_participant",
-		"activity_count", "app_user", "audit", "closure", "dropout_flag", "person_fts"};
+	static const char *const tables[] = {"family",
+	                                     "person",
+	                                     "consent",
+	                                     "screening",
+	                                     "screening_factor",
+	                                     "visit",
+	                                     "visit_tally",
+	                                     "referral",
+	                                     "referral_event",
+	                                     "appointment",
+	                                     "session_log",
+	                                     "class",
+	                                     "enrolment",
+	                                     "class_session",
+	                                     "attendance",
+	                                     "activity",
+	                                     "activity_participant",
+	                                     "activity_count",
+	                                     "app_user",
+	                                     "audit",
+	                                     "closure",
+	                                     "dropout_flag",
+	                                     "person_fts"};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-		char *sql = xasprintf("SELECT count(*) FROM sqlite_schema WHERE name = '%s'",
-				      tables[i]);
+		char *sql =
+		    xasprintf("SELECT count(*) FROM sqlite_schema WHERE name = '%s'", tables[i]);
 		assert_int_equal(one_int(db, sql), 1);
 		free(sql);
 	}
 	/* Every record table is STRICT and carries the common columns. */
-	assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'"
-				     " AND type = 'table' AND strict = 0 AND name NOT LIKE 'sqlite%'"
-				     " AND name NOT LIKE 'person_fts%'"),
-			 0);
-	assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_list t WHERE t.schema = 'main'"
-				     " AND t.type = 'table' AND t.name NOT LIKE 'sqlite%'"
-				     " AND t.name NOT LIKE 'person_fts%' AND t.name NOT IN"
-				     " ('audit','family_code_seq','screening_factor','referral_event',"
-				     "  'activity_participant','activity_count')"
-				     " AND (SELECT count(*) FROM pragma_table_info(t.name) c WHERE c.name IN"
-				     " ('uuid','version','created_at','created_by','updated_at',"
-				     "  'updated_by','deleted_at')) <> 7"),
-			 0);
+	assert_int_equal(one_int(db,
+	                         "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'"
+	                         " AND type = 'table' AND strict = 0 AND name NOT LIKE 'sqlite%'"
+	                         " AND name NOT LIKE 'person_fts%'"),
+	                 0);
+	assert_int_equal(
+	    one_int(db, "SELECT count(*) FROM pragma_table_list t WHERE t.schema = 'main'"
+	                " AND t.type = 'table' AND t.name NOT LIKE 'sqlite%'"
+	                " AND t.name NOT LIKE 'person_fts%' AND t.name NOT IN"
+	                " ('audit','family_code_seq','screening_factor','referral_event',"
+	                "  'activity_participant','activity_count')"
+	                " AND (SELECT count(*) FROM pragma_table_info(t.name) c WHERE c.name IN"
+	                " ('uuid','version','created_at','created_by','updated_at',"
+	                "  'updated_by','deleted_at')) <> 7"),
+	    0);
 	db_close(db);
 	/* Reopening does not migrate again. */
 	char *p = tmp_path("a.db");
@@ -209,8 +229,8 @@ static int sq(const char *a, const char *b)
 static void test_collation_albanian_order(void **state)
 {
 	(void)state;
-	static const char *const order[] = {"Cani", "Çami", "Duka", "Dhimitri", "Ema",
-					    "Ëngjëll", "Luli", "Lleshi"};
+	static const char *const order[] = {"Cani", "Çami",    "Duka", "Dhimitri",
+	                                    "Ema",  "Ëngjëll", "Luli", "Lleshi"};
 	for (size_t i = 0; i < 8; i++)
 		for (size_t j = 0; j < 8; j++) {
 			int r = sq(order[i], order[j]);
@@ -221,14 +241,14 @@ static void test_collation_albanian_order(void **state)
 			else
 				assert_int_equal(r, 0);
 		}
-	assert_true(sq("gjergj", "Gomsiqe") > 0);  /* gj after g */
-	assert_true(sq("Nikaj", "Njeri") < 0);     /* nj after n */
-	assert_true(sq("Rrapaj", "Rustemi") > 0);  /* rr after r */
-	assert_true(sq("Shehu", "Syla") > 0);      /* sh after s */
-	assert_true(sq("Thaçi", "Tusha") > 0);     /* th after t */
-	assert_true(sq("Xhafa", "Xuxa") > 0);      /* xh after x */
-	assert_true(sq("Zhupa", "Zyberi") > 0);    /* zh after z */
-	assert_true(sq("cela", "Çela") < 0);       /* c before ç */
+	assert_true(sq("gjergj", "Gomsiqe") > 0); /* gj after g */
+	assert_true(sq("Nikaj", "Njeri") < 0);    /* nj after n */
+	assert_true(sq("Rrapaj", "Rustemi") > 0); /* rr after r */
+	assert_true(sq("Shehu", "Syla") > 0);     /* sh after s */
+	assert_true(sq("Thaçi", "Tusha") > 0);    /* th after t */
+	assert_true(sq("Xhafa", "Xuxa") > 0);     /* xh after x */
+	assert_true(sq("Zhupa", "Zyberi") > 0);   /* zh after z */
+	assert_true(sq("cela", "Çela") < 0);      /* c before ç */
 	/* case-insensitive at the first level, but a total order */
 	assert_true(sq("ana", "Ana") != 0);
 	assert_true(sq("ana", "Ana") == -sq("Ana", "ana"));
@@ -243,21 +263,22 @@ static void test_collation_in_sql(void **state)
 {
 	(void)state;
 	struct qdb *db = open_new("coll.db");
-	assert_int_equal(dbi_exec(db,
-				  "CREATE TEMP TABLE n(x TEXT);"
-				  "INSERT INTO n VALUES ('Lleshi'),('Ëngjëll'),('Dhimitri'),('Çami'),"
-				  "('Luli'),('Ema'),('Duka'),('Cani');",
-				  NULL),
-			 DB_OK);
+	assert_int_equal(
+	    dbi_exec(db,
+	             "CREATE TEMP TABLE n(x TEXT);"
+	             "INSERT INTO n VALUES ('Lleshi'),('Ëngjëll'),('Dhimitri'),('Çami'),"
+	             "('Luli'),('Ema'),('Duka'),('Cani');",
+	             NULL),
+	    DB_OK);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db->h,
-					    "SELECT group_concat(x, ' ') FROM"
-					    " (SELECT x FROM n ORDER BY x COLLATE SQ)",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	                                    "SELECT group_concat(x, ' ') FROM"
+	                                    " (SELECT x FROM n ORDER BY x COLLATE SQ)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0),
-			    "Cani Çami Duka Dhimitri Ema Ëngjëll Luli Lleshi");
+	                    "Cani Çami Duka Dhimitri Ema Ëngjëll Luli Lleshi");
 	sqlite3_finalize(st);
 	db_close(db);
 }
@@ -300,15 +321,34 @@ static void test_fts_query_is_safe(void **state)
 
 	/* Every hostile input yields a MATCH expression SQLite accepts. */
 	struct qdb *db = open_new("fts.db");
-	static const char *const hostile[] = {
-		"ana-maria", "o'brien", "NOT", "\"", "*", "", "AND OR NOT", "a AND", "(x",
-		"NEAR(a b)", "'; DROP TABLE person; --", "x:y", "^a", "\xff\xfe", "\xe2\x80\x8f" "ana",
-		"a\"b\"c", "{name}: x", "-", "+355 69", "a*b", "ë ç", NULL};
+	static const char *const hostile[] = {"ana-maria",
+	                                      "o'brien",
+	                                      "NOT",
+	                                      "\"",
+	                                      "*",
+	                                      "",
+	                                      "AND OR NOT",
+	                                      "a AND",
+	                                      "(x",
+	                                      "NEAR(a b)",
+	                                      "'; DROP TABLE person; --",
+	                                      "x:y",
+	                                      "^a",
+	                                      "\xff\xfe",
+	                                      "\xe2\x80\x8f"
+	                                      "ana",
+	                                      "a\"b\"c",
+	                                      "{name}: x",
+	                                      "-",
+	                                      "+355 69",
+	                                      "a*b",
+	                                      "ë ç",
+	                                      NULL};
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db->h,
-					    "SELECT count(*) FROM person_fts WHERE person_fts MATCH ?1",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db->h, "SELECT count(*) FROM person_fts WHERE person_fts MATCH ?1",
+	                       -1, &st, NULL),
+	    SQLITE_OK);
 	for (int i = 0; hostile[i]; i++) {
 		if (!db_fts_query(hostile[i], q, sizeof q))
 			continue;
@@ -329,7 +369,7 @@ static void test_fts_query_is_safe(void **state)
 }
 
 static void add_person(struct qdb *db, int fam, const char *first, const char *last,
-		       const char *father, const char *phone_norm)
+                       const char *father, const char *phone_norm)
 {
 	char uuid[37], now[20], fold[200];
 	util_uuid(uuid);
@@ -338,11 +378,12 @@ static void add_person(struct qdb *db, int fam, const char *first, const char *l
 	db_fold(full, fold, sizeof fold);
 	free(full);
 	sqlite3_stmt *st;
-	sqlite3_prepare_v2(db->h,
-			   "INSERT INTO person(family_id, first_name, last_name, father_name, name_fold,"
-			   " sex, birth_year, phone_norm, uuid, created_at, updated_at)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, 'F', 2012, ?6, ?7, ?8, ?8)",
-			   -1, &st, NULL);
+	sqlite3_prepare_v2(
+	    db->h,
+	    "INSERT INTO person(family_id, first_name, last_name, father_name, name_fold,"
+	    " sex, birth_year, phone_norm, uuid, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, 'F', 2012, ?6, ?7, ?8, ?8)",
+	    -1, &st, NULL);
 	sqlite3_bind_int(st, 1, fam);
 	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
@@ -360,13 +401,13 @@ static void test_person_search(void **state)
 	(void)state;
 	struct qdb *db = open_new("search.db");
 	assert_int_equal(
-		dbi_exec(db,
-			 "INSERT INTO family(id, code, municipality, identified_by, reg_date, uuid,"
-			 " created_at, updated_at) VALUES (1, 'SHK-2026-0042', 'shkoder', 'outreach',"
-			 " '2026-01-05', '00000000-0000-4000-8000-000000000001', '2026-01-05',"
-			 " '2026-01-05')",
-			 NULL),
-		DB_OK);
+	    dbi_exec(db,
+	             "INSERT INTO family(id, code, municipality, identified_by, reg_date, uuid,"
+	             " created_at, updated_at) VALUES (1, 'SHK-2026-0042', 'shkoder', 'outreach',"
+	             " '2026-01-05', '00000000-0000-4000-8000-000000000001', '2026-01-05',"
+	             " '2026-01-05')",
+	             NULL),
+	    DB_OK);
 	add_person(db, 1, "Dritë", "Çela", "Gjon", "355691234567");
 	add_person(db, 1, "Ana-Maria", "Lleshi", NULL, NULL);
 	add_person(db, 1, "Besa", "Luli", "Pjetër", NULL);
@@ -399,17 +440,17 @@ static void test_person_search(void **state)
 	assert_int_equal(db_person_search(db, &reg, "ana-maria", 10, 0, &h, &n, NULL), DB_OK);
 	assert_int_equal(n, 1);
 	free(h);
-	static const char *const hostile[] = {"NOT", "\"", "*", "", "o'brien", "'; DROP TABLE x",
-					      "\xff", NULL};
+	static const char *const hostile[] = {"NOT",  "\"", "*", "", "o'brien", "'; DROP TABLE x",
+	                                      "\xff", NULL};
 	for (int i = 0; hostile[i]; i++) {
 		struct qerr e = {0};
 		assert_int_equal(db_person_search(db, &reg, hostile[i], 10, 0, &h, &n, &e), DB_OK);
 		free(h);
 	}
 	/* A renamed person is found under the new name only. */
-	assert_int_equal(dbi_exec(db, "UPDATE person SET last_name = 'Dushku' WHERE last_name = 'Luli'",
-				  NULL),
-			 DB_OK);
+	assert_int_equal(
+	    dbi_exec(db, "UPDATE person SET last_name = 'Dushku' WHERE last_name = 'Luli'", NULL),
+	    DB_OK);
 	assert_int_equal(db_person_search(db, &reg, "luli", 10, 0, &h, &n, NULL), DB_OK);
 	assert_int_equal(n, 0);
 	free(h);
@@ -449,21 +490,22 @@ static void test_users_and_lockout(void **state)
 	struct qerr e = {0};
 	int64_t id;
 	assert_int_equal(db_user_add(db, NULL, "drita", "Drita Hoxha", DB_ROLE_MANAGER,
-				     "Sekret-Fjalë-7", "sq", &id, &e),
-			 DB_OK);
-	assert_int_equal(db_user_add(db, NULL, "drita", "X", DB_ROLE_MANAGER, "whatever1", "sq",
-				     NULL, &e),
-			 DB_CONFLICT);
+	                             "Sekret-Fjalë-7", "sq", &id, &e),
+	                 DB_OK);
+	assert_int_equal(
+	    db_user_add(db, NULL, "drita", "X", DB_ROLE_MANAGER, "whatever1", "sq", NULL, &e),
+	    DB_CONFLICT);
 	assert_string_equal(e.key, "err:username_taken");
-	assert_int_equal(db_user_add(db, NULL, "X; DROP", "X", DB_ROLE_MANAGER, "whatever1", "sq",
-				     NULL, &e),
-			 DB_INVALID);
-	assert_int_equal(db_user_add(db, NULL, "short", "X", DB_ROLE_MANAGER, "1234", "sq", NULL, &e),
-			 DB_INVALID);
+	assert_int_equal(
+	    db_user_add(db, NULL, "X; DROP", "X", DB_ROLE_MANAGER, "whatever1", "sq", NULL, &e),
+	    DB_INVALID);
+	assert_int_equal(
+	    db_user_add(db, NULL, "short", "X", DB_ROLE_MANAGER, "1234", "sq", NULL, &e),
+	    DB_INVALID);
 	struct db_actor teacher = {id, DB_ROLE_TEACHER};
 	assert_int_equal(db_user_add(db, &teacher, "other", "Other", DB_ROLE_MANAGER, "password1",
-				     "sq", NULL, &e),
-			 DB_DENIED);
+	                             "sq", NULL, &e),
+	                 DB_DENIED);
 
 	struct db_user u;
 	assert_int_equal(db_login(db, "drita", "Sekret-Fjalë-7", &u, &e), DB_OK);
@@ -501,9 +543,9 @@ static void test_check_and_backup(void **state)
 {
 	(void)state;
 	struct qdb *db = open_new("bk.db");
-	assert_int_equal(db_user_add(db, NULL, "drita", "Drita", DB_ROLE_MANAGER, "password-1", "sq",
-				     NULL, NULL),
-			 DB_OK);
+	assert_int_equal(db_user_add(db, NULL, "drita", "Drita", DB_ROLE_MANAGER, "password-1",
+	                             "sq", NULL, NULL),
+	                 DB_OK);
 	assert_int_equal(db_check(db, NULL), DB_OK);
 	char *b = tmp_path("bk-copy.db");
 	unlink(b);
@@ -517,13 +559,14 @@ static void test_check_and_backup(void **state)
 	assert_int_equal(db_check(copy, NULL), DB_OK);
 	/* A broken FTS index is reported by the check. */
 	assert_int_equal(dbi_exec(copy, "DELETE FROM person_fts", NULL), DB_OK);
-	assert_int_equal(dbi_exec(copy,
-				  "INSERT INTO family(id, code, municipality, identified_by, reg_date,"
-				  " uuid, created_at, updated_at) VALUES (1, 'KUK-2025-0001', 'kukes',"
-				  " 'school', '2025-01-05', '00000000-0000-4000-8000-000000000002',"
-				  " '2025-01-05', '2025-01-05')",
-				  NULL),
-			 DB_OK);
+	assert_int_equal(
+	    dbi_exec(copy,
+	             "INSERT INTO family(id, code, municipality, identified_by, reg_date,"
+	             " uuid, created_at, updated_at) VALUES (1, 'KUK-2025-0001', 'kukes',"
+	             " 'school', '2025-01-05', '00000000-0000-4000-8000-000000000002',"
+	             " '2025-01-05', '2025-01-05')",
+	             NULL),
+	    DB_OK);
 	add_person(copy, 1, "Besa", "Gjoni", NULL, NULL);
 	assert_int_equal(dbi_exec(copy, "DELETE FROM person_fts", NULL), DB_OK);
 	assert_int_not_equal(db_check(copy, &e), DB_OK);
@@ -545,20 +588,20 @@ static void test_role_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_creates_schema),
-		cmocka_unit_test(test_missing_without_create),
-		cmocka_unit_test(test_refuses_newer_database),
-		cmocka_unit_test(test_garbage_file),
-		cmocka_unit_test(test_wal_refused_on_old_sqlite),
-		cmocka_unit_test(test_transactions_nest),
-		cmocka_unit_test(test_collation_albanian_order),
-		cmocka_unit_test(test_collation_in_sql),
-		cmocka_unit_test(test_fold),
-		cmocka_unit_test(test_fts_query_is_safe),
-		cmocka_unit_test(test_person_search),
-		cmocka_unit_test(test_users_and_lockout),
-		cmocka_unit_test(test_check_and_backup),
-		cmocka_unit_test(test_role_names),
+	    cmocka_unit_test(test_open_creates_schema),
+	    cmocka_unit_test(test_missing_without_create),
+	    cmocka_unit_test(test_refuses_newer_database),
+	    cmocka_unit_test(test_garbage_file),
+	    cmocka_unit_test(test_wal_refused_on_old_sqlite),
+	    cmocka_unit_test(test_transactions_nest),
+	    cmocka_unit_test(test_collation_albanian_order),
+	    cmocka_unit_test(test_collation_in_sql),
+	    cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_fts_query_is_safe),
+	    cmocka_unit_test(test_person_search),
+	    cmocka_unit_test(test_users_and_lockout),
+	    cmocka_unit_test(test_check_and_backup),
+	    cmocka_unit_test(test_role_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
