@@ -3,6 +3,7 @@
  * integrity check and online backup. See db.h for the contract.
  */
 #include "db/dbi.h"
+#include "db/care.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,7 +77,9 @@ int dbi_fail(struct qdb *db, int rc, struct qerr *err)
 sqlite3_stmt *dbi_prep(struct qdb *db, const char *sql, struct qerr *err)
 {
 	for (int i = 0; i < db->ncache; i++) {
-		if (db->cache[i].sql == sql || strcmp(db->cache[i].sql, sql) == 0) {
+		/* Compare the text SQLite keeps, not the caller's pointer: a
+		 * caller's buffer may be freed and reused for other SQL. */
+		if (strcmp(sqlite3_sql(db->cache[i].st), sql) == 0) {
 			sqlite3_stmt *st = db->cache[i].st;
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
@@ -94,9 +97,23 @@ sqlite3_stmt *dbi_prep(struct qdb *db, const char *sql, struct qerr *err)
 		db->cache[db->ncache].st = st;
 		db->ncache++;
 	} else {
-		/* Cache full: evict the oldest entry (statements are always reset). */
-		sqlite3_finalize(db->cache[0].st);
-		memmove(db->cache, db->cache + 1, sizeof db->cache[0] * (size_t)(db->ncache - 1));
+		/* Cache full: evict the oldest entry that is not being stepped by a
+		 * caller right now; if all are, do not cache the new one (it is then
+		 * finalised when the connection closes, via the overflow list). */
+		int victim = -1;
+		for (int i = 0; i < db->ncache; i++)
+			if (!sqlite3_stmt_busy(db->cache[i].st)) {
+				victim = i;
+				break;
+			}
+		if (victim < 0) {
+			qerr_set(err, "err:internal", "statement cache exhausted");
+			sqlite3_finalize(st);
+			return NULL;
+		}
+		sqlite3_finalize(db->cache[victim].st);
+		memmove(db->cache + victim, db->cache + victim + 1,
+		        sizeof db->cache[0] * (size_t)(db->ncache - 1 - victim));
 		db->cache[db->ncache - 1].sql = sql;
 		db->cache[db->ncache - 1].st = st;
 	}
@@ -339,6 +356,7 @@ void db_close(struct qdb *db)
 {
 	if (!db)
 		return;
+	db_notes_forget_key(); /* wipe the cached key of the session notes */
 	for (int i = 0; i < db->ncache; i++)
 		sqlite3_finalize(db->cache[i].st);
 	if (db->tx_depth > 0)
