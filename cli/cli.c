@@ -504,6 +504,14 @@ static int cmd_backup(struct cli *c)
 	char msg[512];
 	loc_fmt(msg, sizeof msg, "cli:backup_done", target);
 	puts(msg);
+	/* The key of the session notes is never inside a backup (a lost USB
+	 * stick must not reveal them): remind that it is kept apart. */
+	char *key = xasprintf("%s.key", db_path(c));
+	if (access(key, F_OK) == 0) {
+		loc_fmt(msg, sizeof msg, "cli:backup_key_note", key);
+		puts(msg);
+	}
+	free(key);
 	if (automatic)
 		rotate_backups(c->conf.backup_dir, c->conf.backup_keep);
 	free(target);
