@@ -4,8 +4,10 @@
  */
 #include "cli/cli.h"
 #include "tui/tui.h"
+#include "util/util.h"
 
 int main(int argc, char **argv)
 {
+	util_tune_malloc();
 	return cli_main(argc, argv, tui_run);
 }

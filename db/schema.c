@@ -419,9 +419,34 @@ static const char m2[] =
 	HEAD_UPDATE("head_person_id IS NOT NULL") RISK_UPDATE("id");
 /* clang-format on */
 
+/*
+ * Migration 3: an Albanian sort key for people, kept by SQLite itself.
+ *
+ * A search keystroke on a short prefix ("d") matches tens of thousands of
+ * people; sorting them all with the SQ collation cost 30-45 ms. The key
+ * spells the Albanian order with built-in functions only (so the plain
+ * sqlite3 shell can still read and check the file): lower case, then each
+ * of the letters that follow their base letter (ç, dh, ë, gj, ll, nj, rr,
+ * sh, th, xh, zh) becomes the base letter plus '~', which sorts after every
+ * other ASCII letter. BINARY order of the key is then the Albanian order of
+ * "last first" for Albanian names; COLLATE SQ stays the reference for the
+ * rest. The index lets the search walk people in that order and stop after
+ * one page.
+ */
+/* clang-format off */
+static const char m3[] =
+	"ALTER TABLE person ADD COLUMN sort_key TEXT GENERATED ALWAYS AS ("
+	" replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+	" replace(replace(lower(last_name || ' ' || first_name),"
+	" 'Ç','ç'),'Ë','ë'),'ç','c~'),'ë','e~'),'dh','d~'),'gj','g~'),'ll','l~'),'nj','n~'),"
+	" 'rr','r~'),'sh','s~'),'th','t~'),'xh','x~'),'zh','z~')) VIRTUAL;"
+	"CREATE INDEX person_sort ON person(sort_key, id);";
+/* clang-format on */
+
 static const struct dbi_migration migrations[] = {
     {1, "initial schema: every record kind of DESIGN.md section 2", m1},
     {2, "family head names and risk level kept by triggers, for the families list", m2},
+    {3, "person.sort_key: the Albanian order as a plain index, for fast search", m3},
 };
 
 const struct dbi_migration *dbi_migrations(int *n)

@@ -29,6 +29,32 @@ static const char sql_fts[] = HIT_COLS
     " WHERE person_fts MATCH ?1 AND p.deleted_at IS NULL AND f.deleted_at IS NULL" TEACHER_FILTER
         HIT_ORDER;
 
+/* A broad query (one word of 1-3 letters: the first keystrokes): walk people
+ * in Albanian order through the sort_key index (schema migration 3) and keep
+ * those the text index matches, stopping after one page, instead of sorting
+ * tens of thousands of matches with the collation on every keystroke. */
+static const char sql_fts_broad[] =
+    HIT_COLS " FROM person p INDEXED BY person_sort JOIN family f ON f.id = p.family_id"
+             " WHERE p.id IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?1)"
+             " AND p.deleted_at IS NULL AND f.deleted_at IS NULL" TEACHER_FILTER
+             " ORDER BY p.sort_key, p.id LIMIT ?2 OFFSET ?3";
+
+/* True when the MATCH expression is one prefix term of at most 3 characters. */
+static bool broad_query(const char *match)
+{
+	if (strchr(match, ' '))
+		return false;
+	const char *p = match + 1; /* after the opening quote */
+	const char *end = strchr(p, '"');
+	if (!end)
+		return false;
+	char word[64];
+	size_t n = (size_t)(end - p) < sizeof word - 1 ? (size_t)(end - p) : sizeof word - 1;
+	memcpy(word, p, n);
+	word[n] = '\0';
+	return utf8_len(word) <= 3;
+}
+
 static const char sql_phone[] =
     HIT_COLS " FROM person p JOIN family f ON f.id = p.family_id"
              " WHERE p.phone_norm >= ?1 AND p.phone_norm < ?6"
@@ -158,7 +184,8 @@ int db_person_search(struct qdb *db, const struct db_actor *who, const char *que
 	char match[600];
 	if (!db_fts_query(query, match, sizeof match))
 		return DB_OK; /* nothing searchable typed: no hits, no error */
-	sqlite3_stmt *st = prep_common(db, sql_fts, who, limit, offset, today, err);
+	sqlite3_stmt *st = prep_common(db, broad_query(match) ? sql_fts_broad : sql_fts, who, limit,
+	                               offset, today, err);
 	if (!st)
 		return DB_ERR;
 	dbi_bind_text(st, 1, match);

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static void (*fatal_hook)(void);
 
@@ -337,4 +340,12 @@ void util_wipe(void *p, size_t n)
 	volatile unsigned char *v = p;
 	while (n--)
 		*v++ = 0;
+}
+
+void util_tune_malloc(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
 }

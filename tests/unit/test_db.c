@@ -437,6 +437,17 @@ static void test_person_search(void **state)
 	assert_string_equal(h[2].last_name, "Luli");
 	assert_string_equal(h[3].last_name, "Lleshi");
 	free(h);
+	/* One letter takes the broad path (the sort_key index): same order. */
+	assert_int_equal(db_person_search(db, &reg, "l", 10, 0, &h, &n, NULL), DB_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].last_name, "Luli");
+	assert_string_equal(h[1].last_name, "Lleshi");
+	free(h);
+	assert_int_equal(db_person_search(db, &reg, "c", 10, 0, &h, &n, NULL), DB_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].last_name, "Cani");
+	assert_string_equal(h[1].last_name, "Çela");
+	free(h);
 	assert_int_equal(db_person_search(db, &reg, "ana-maria", 10, 0, &h, &n, NULL), DB_OK);
 	assert_int_equal(n, 1);
 	free(h);
