@@ -1042,6 +1042,10 @@ void loc_err(const struct qerr *e, char *out, size_t outsz)
 		/* "Could not open.: x" reads badly: the detail ends the sentence. */
 		if (b.len > 1 && b.s[b.len - 1] == '.' && b.s[b.len - 2] != '.')
 			b.s[--b.len] = '\0';
+		/* A text that already ends in a colon ("It clashes with:") takes
+		 * the detail after it, not a second colon. */
+		while (b.len > 0 && (b.s[b.len - 1] == ':' || b.s[b.len - 1] == ' '))
+			b.s[--b.len] = '\0';
 		sbuf_add(&b, ": ");
 		clean_add(&b, rest, strlen(rest));
 	}

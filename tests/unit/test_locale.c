@@ -578,6 +578,12 @@ static void test_loc_err(void **state)
 	loc_err(&e, out, sizeof out);
 	assert_string_equal(out, "Your role may not do this.");
 
+	/* A text ending in a colon takes the detail without a second colon. */
+	qerr_set(&e, "err:appt_counsellor_busy", "11.03.2026 10:00-10:50");
+	loc_err(&e, out, sizeof out);
+	assert_null(strstr(out, "::"));
+	assert_non_null(strstr(out, "with: 11.03.2026 10:00-10:50"));
+
 	qerr_set(&e, "err:db_open", "/srv/qendra.db");
 	loc_err(&e, out, sizeof out);
 	assert_string_equal(out, "The database could not be opened. Check that the file exists and "
