@@ -37,7 +37,7 @@ E2E_LIB  = $(BUILD)/tests/e2e/pty.o $(BUILD)/util/util.o
 all: qendra
 
 qendra: $(BUILD)/qendra
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/qendra: $(MAIN_OBJ) $(CORE_OBJ) $(TUI_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS_TUI) $(LIBS_CORE) $(LDFLAGS)

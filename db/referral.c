@@ -442,7 +442,9 @@ int regi_referral_family(struct qdb *db, const struct db_actor *who, int64_t fam
 	*n = 0;
 	sqlite3_stmt *st = dbi_prep(db,
 	                            REFERRAL_SQL " AND p.family_id = ?1 AND p.deleted_at IS NULL"
-	                                         " AND r.status IN ('referred', 'accepted')"
+	                                         /* unary + : find the family's members first,
+	                                          * not every open referral (6 ms -> 0.1 ms) */
+	                                         " AND +r.status IN ('referred', 'accepted')"
 	                                         " ORDER BY r.referred_on DESC, r.id DESC",
 	                            err);
 	if (!st)
