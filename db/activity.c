@@ -39,6 +39,12 @@ static void read_activity(sqlite3_stmt *st, struct db_activity *a)
 	a->version = sqlite3_column_int64(st, 9);
 }
 
+static void read_activity_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	read_activity(st, row);
+}
+
 static int load_activity(struct qdb *db, int64_t id, struct db_activity *out, struct qerr *err)
 {
 	sqlite3_stmt *st =
@@ -170,19 +176,10 @@ int db_activity_list(struct qdb *db, const struct db_actor *who, const char *fro
 		return DB_ERR;
 	dbi_bind_text_or_null(st, 1, from);
 	dbi_bind_text_or_null(st, 2, to);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		read_activity(st, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_activity_row, NULL, &p, n, err);
+	*rows = p;
+	return rc;
 }
 
 int db_activity_delete(struct qdb *db, const struct db_actor *who, int64_t id, int64_t version,
@@ -191,32 +188,11 @@ int db_activity_delete(struct qdb *db, const struct db_actor *who, int64_t id, i
 	int rc = dbi_allow(who, ACTIVITY_ROLES, err);
 	if (rc)
 		return rc;
-	char now[20];
-	util_now_str(now);
-	rc = db_begin(db, err);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = dbi_prep(db,
-	                            "UPDATE activity SET deleted_at = ?3, updated_at = ?3,"
-	                            " updated_by = ?4, version = version + 1"
-	                            " WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL",
-	                            err);
-	if (!st) {
-		db_rollback(db);
-		return DB_ERR;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, version);
-	dbi_bind_text(st, 3, now);
-	dbi_bind_actor(st, 4, who);
-	rc = db_care_step_versioned(db, st, err);
-	if (!rc)
-		rc = db_audit(db, who, "activity_delete", "activity", id, NULL, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_soft_delete(db, who,
+	                           "UPDATE activity SET deleted_at = ?3, updated_at = ?3,"
+	                           " updated_by = ?4, version = version + 1"
+	                           " WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL",
+	                           id, version, "activity_delete", "activity", err);
 }
 
 /* Role, live activity; used by the participant and count calls. */
@@ -249,11 +225,7 @@ static int write_audited(struct qdb *db, const struct db_actor *who, sqlite3_stm
 	int rc = dbi_step_done(db, st, err);
 	if (!rc && sqlite3_changes(db->h) > 0)
 		rc = db_audit(db, who, action, "activity", id, detail, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_finish(db, rc, err);
 }
 
 int db_activity_add_person(struct qdb *db, const struct db_actor *who, int64_t activity_id,
@@ -306,6 +278,19 @@ int db_activity_remove_person(struct qdb *db, const struct db_actor *who, int64_
 	return write_audited(db, who, st, "activity_person", activity_id, detail, err);
 }
 
+static void read_person(sqlite3_stmt *st, void *row, void *ctx)
+{
+	long d = *(const long *)ctx;
+	struct db_activity_person *p = row;
+	p->person_id = sqlite3_column_int64(st, 0);
+	dbi_col_text(st, 1, p->first_name, sizeof p->first_name);
+	dbi_col_text(st, 2, p->last_name, sizeof p->last_name);
+	const unsigned char *sx = sqlite3_column_text(st, 3);
+	p->sex = sx ? (char)sx[0] : '?';
+	p->age =
+	    db_care_age((const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5), d);
+}
+
 int db_activity_people(struct qdb *db, const struct db_actor *who, int64_t activity_id,
                        struct db_activity_person **rows, int *n, struct qerr *err)
 {
@@ -328,27 +313,10 @@ int db_activity_people(struct qdb *db, const struct db_actor *who, int64_t activ
 	if (!st)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, activity_id);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		struct db_activity_person *p = &(*rows)[(*n)++];
-		memset(p, 0, sizeof *p);
-		p->person_id = sqlite3_column_int64(st, 0);
-		dbi_col_text(st, 1, p->first_name, sizeof p->first_name);
-		dbi_col_text(st, 2, p->last_name, sizeof p->last_name);
-		const unsigned char *sx = sqlite3_column_text(st, 3);
-		p->sex = sx ? (char)sx[0] : '?';
-		p->age = db_care_age((const char *)sqlite3_column_text(st, 4),
-		                     sqlite3_column_int(st, 5), d);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_person, &d, &p, n, err);
+	*rows = p;
+	return rc;
 }
 
 int db_activity_set_count(struct qdb *db, const struct db_actor *who, int64_t activity_id, char sex,
@@ -384,6 +352,16 @@ int db_activity_set_count(struct qdb *db, const struct db_actor *who, int64_t ac
 	return write_audited(db, who, st, "activity_count", activity_id, detail, err);
 }
 
+static void read_count(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	struct db_activity_count *c = row;
+	const unsigned char *sx = sqlite3_column_text(st, 0);
+	c->sex = sx ? (char)sx[0] : '?';
+	dbi_col_text(st, 1, c->age_band, sizeof c->age_band);
+	c->n = sqlite3_column_int(st, 2);
+}
+
 int db_activity_counts(struct qdb *db, const struct db_actor *who, int64_t activity_id,
                        struct db_activity_count **rows, int *n, struct qerr *err)
 {
@@ -399,22 +377,8 @@ int db_activity_counts(struct qdb *db, const struct db_actor *who, int64_t activ
 	if (!st)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, activity_id);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		struct db_activity_count *c = &(*rows)[(*n)++];
-		memset(c, 0, sizeof *c);
-		const unsigned char *sx = sqlite3_column_text(st, 0);
-		c->sex = sx ? (char)sx[0] : '?';
-		dbi_col_text(st, 1, c->age_band, sizeof c->age_band);
-		c->n = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_count, NULL, &p, n, err);
+	*rows = p;
+	return rc;
 }

@@ -468,11 +468,7 @@ int db_appt_move(struct qdb *db, const struct db_actor *who, int64_t id, int64_t
 		         (long long)counsellor_id);
 		rc = db_audit(db, who, "appt_move", "appointment", id, detail, err);
 	}
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_finish(db, rc, err);
 }
 
 /* Change the status of one loaded appointment (inside a transaction). */
@@ -568,11 +564,7 @@ int db_appt_cancel(struct qdb *db, const struct db_actor *who, int64_t id, int64
 		for (int i = 0; !rc && i < nids; i++)
 			rc = db_audit(db, who, "appt_cancel", "appointment", ids[i], "series", err);
 	}
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_finish(db, rc, err);
 }
 
 int db_appt_set_status(struct qdb *db, const struct db_actor *who, int64_t id, int64_t version,
@@ -619,11 +611,7 @@ int db_appt_set_status(struct qdb *db, const struct db_actor *who, int64_t id, i
 	if (rc)
 		return rc;
 	rc = set_status(db, who, id, version, status, NULL, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_finish(db, rc, err);
 }
 
 int db_appt_get(struct qdb *db, const struct db_actor *who, int64_t id, struct db_appt *out,
@@ -635,22 +623,19 @@ int db_appt_get(struct qdb *db, const struct db_actor *who, int64_t id, struct d
 	return load(db, id, out, err);
 }
 
+static void read_appt_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	read_appt(st, row);
+}
+
 static int list_appts(struct qdb *db, sqlite3_stmt *st, struct db_appt **rows, int *n,
                       struct qerr *err)
 {
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		read_appt(st, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	int rc = db_care_rows(db, st, sizeof **rows, read_appt_row, NULL, &p, n, err);
+	*rows = p;
+	return rc;
 }
 
 int db_appt_day(struct qdb *db, const struct db_actor *who, const char *day, struct db_appt **rows,
@@ -718,6 +703,22 @@ int db_appt_week(struct qdb *db, const struct db_actor *who, int64_t counsellor_
 	return list_appts(db, st, rows, n, err);
 }
 
+static void read_followup(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	struct db_followup *f = row;
+	f->kind = sqlite3_column_int(st, 0) ? DB_FOLLOWUP_NO_SHOW : DB_FOLLOWUP_SESSION;
+	f->appointment_id = sqlite3_column_int64(st, 1);
+	f->person_id = sqlite3_column_int64(st, 2);
+	f->activity_id = sqlite3_column_int64(st, 3);
+	dbi_col_text(st, 4, f->client_name, sizeof f->client_name);
+	f->counsellor_id = sqlite3_column_int64(st, 5);
+	dbi_col_text(st, 6, f->counsellor_name, sizeof f->counsellor_name);
+	dbi_col_text(st, 7, f->due, sizeof f->due);
+	dbi_col_text(st, 8, f->start, sizeof f->start);
+	f->log_version = sqlite3_column_int64(st, 9);
+}
+
 int db_followups_due(struct qdb *db, const struct db_actor *who, int64_t counsellor_id,
                      const char *today, struct db_followup **rows, int *n, struct qerr *err)
 {
@@ -771,28 +772,8 @@ int db_followups_due(struct qdb *db, const struct db_actor *who, int64_t counsel
 	dbi_bind_text(st, 3, since);
 	sqlite3_bind_int(st, 4, sessions ? 1 : 0);
 	dbi_bind_text(st, 5, end);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		struct db_followup *f = &(*rows)[(*n)++];
-		memset(f, 0, sizeof *f);
-		f->kind = sqlite3_column_int(st, 0) ? DB_FOLLOWUP_NO_SHOW : DB_FOLLOWUP_SESSION;
-		f->appointment_id = sqlite3_column_int64(st, 1);
-		f->person_id = sqlite3_column_int64(st, 2);
-		f->activity_id = sqlite3_column_int64(st, 3);
-		dbi_col_text(st, 4, f->client_name, sizeof f->client_name);
-		f->counsellor_id = sqlite3_column_int64(st, 5);
-		dbi_col_text(st, 6, f->counsellor_name, sizeof f->counsellor_name);
-		dbi_col_text(st, 7, f->due, sizeof f->due);
-		dbi_col_text(st, 8, f->start, sizeof f->start);
-		f->log_version = sqlite3_column_int64(st, 9);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_followup, NULL, &p, n, err);
+	*rows = p;
+	return rc;
 }

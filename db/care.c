@@ -253,6 +253,60 @@ int db_care_step_versioned(struct qdb *db, sqlite3_stmt *st, struct qerr *err)
 	return DB_OK;
 }
 
+int db_care_finish(struct qdb *db, int rc, struct qerr *err)
+{
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+int db_care_soft_delete(struct qdb *db, const struct db_actor *who, const char *sql, int64_t id,
+                        int64_t version, const char *action, const char *entity, struct qerr *err)
+{
+	char now[20];
+	util_now_str(now);
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = dbi_prep(db, sql, err);
+	if (!st)
+		return db_care_finish(db, DB_ERR, err);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	dbi_bind_text(st, 3, now);
+	dbi_bind_actor(st, 4, who);
+	rc = db_care_step_versioned(db, st, err);
+	if (!rc)
+		rc = db_audit(db, who, action, entity, id, NULL, err);
+	return db_care_finish(db, rc, err);
+}
+
+int db_care_rows(struct qdb *db, sqlite3_stmt *st, size_t size,
+                 void (*read)(sqlite3_stmt *st, void *row, void *ctx), void *ctx, void **rows,
+                 int *n, struct qerr *err)
+{
+	char *p = NULL;
+	int rc, cap = 0, count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p = db_care_grow(p, count, &cap, size);
+		char *row = p + size * (size_t)count++;
+		memset(row, 0, size);
+		read(st, row, ctx);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(p);
+		*rows = NULL;
+		*n = 0;
+		return dbi_fail(db, rc, err);
+	}
+	*rows = p;
+	*n = count;
+	return DB_OK;
+}
+
 int db_care_closed_days(struct qdb *db, long from, long to, long **days, int *n, struct qerr *err)
 {
 	*days = NULL;

@@ -43,5 +43,24 @@ void db_care_fmt(char *out, size_t sz, const char *fmt, ...) __attribute__((form
 void *db_care_grow(void *p, int n, int *cap, size_t size);
 /* Step a row-less statement and report DB_STALE unless it changed a row. */
 int db_care_step_versioned(struct qdb *db, sqlite3_stmt *st, struct qerr *err);
+/* End the open write transaction: roll back and return rc when it is set,
+ * else commit (and return what the commit returns). */
+int db_care_finish(struct qdb *db, int rc, struct qerr *err);
+/*
+ * Soft-delete one row in its own transaction: `sql` is an UPDATE that binds
+ * ?1 id, ?2 version, ?3 now and ?4 the actor, and changes no row when the
+ * version is stale (DB_STALE); the audit row says `action` on `entity` id.
+ * The caller has checked the role.
+ */
+int db_care_soft_delete(struct qdb *db, const struct db_actor *who, const char *sql, int64_t id,
+                        int64_t version, const char *action, const char *entity, struct qerr *err);
+/*
+ * Step st to its end, appending a zeroed `size`-byte row per result row that
+ * read(st, row, ctx) fills; st is reset. On success *rows (malloc'd, NULL
+ * when empty) and *n hold the rows; on failure they are NULL and 0.
+ */
+int db_care_rows(struct qdb *db, sqlite3_stmt *st, size_t size,
+                 void (*read)(sqlite3_stmt *st, void *row, void *ctx), void *ctx, void **rows,
+                 int *n, struct qerr *err);
 
 #endif

@@ -44,6 +44,12 @@ static void read_class(sqlite3_stmt *st, struct db_class *c)
 	c->version = sqlite3_column_int64(st, 13);
 }
 
+static void read_class_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	read_class(st, row);
+}
+
 static int load_class(struct qdb *db, int64_t id, struct db_class *out, struct qerr *err)
 {
 	char today[11];
@@ -218,19 +224,10 @@ int db_class_list(struct qdb *db, const struct db_actor *who, struct db_class **
 		return DB_ERR;
 	dbi_bind_text(st, 1, today);
 	sqlite3_bind_int64(st, 2, who && who->role == DB_ROLE_TEACHER ? who->user_id : 0);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		read_class(st, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_class_row, NULL, &p, n, err);
+	*rows = p;
+	return rc;
 }
 
 int db_class_delete(struct qdb *db, const struct db_actor *who, int64_t id, int64_t version,
@@ -239,33 +236,12 @@ int db_class_delete(struct qdb *db, const struct db_actor *who, int64_t id, int6
 	int rc = dbi_allow(who, CLASS_ADMIN, err);
 	if (rc)
 		return rc;
-	char now[20];
-	util_now_str(now);
-	rc = db_begin(db, err);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st =
-	    dbi_prep(db,
-	             "UPDATE class SET deleted_at = ?3, updated_at = ?3, updated_by = ?4,"
-	             " version = version + 1"
-	             " WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL",
-	             err);
-	if (!st) {
-		db_rollback(db);
-		return DB_ERR;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, version);
-	dbi_bind_text(st, 3, now);
-	dbi_bind_actor(st, 4, who);
-	rc = db_care_step_versioned(db, st, err);
-	if (!rc)
-		rc = db_audit(db, who, "class_delete", "class", id, NULL, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_soft_delete(
+	    db, who,
+	    "UPDATE class SET deleted_at = ?3, updated_at = ?3, updated_by = ?4,"
+	    " version = version + 1"
+	    " WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL",
+	    id, version, "class_delete", "class", err);
 }
 
 /* ---- Enrolment ---- */
@@ -420,11 +396,32 @@ int db_enrol_leave(struct qdb *db, const struct db_actor *who, int64_t enrolment
 	rc = db_care_step_versioned(db, st, err);
 	if (!rc)
 		rc = db_audit(db, who, "enrol_leave", "enrolment", enrolment_id, to_date, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_finish(db, rc, err);
+}
+
+struct enrolment_ctx {
+	int64_t class_id;
+	long age_day;
+};
+
+static void read_enrolment(sqlite3_stmt *st, void *row, void *ctx)
+{
+	const struct enrolment_ctx *k = ctx;
+	struct db_enrolment *e = row;
+	e->id = sqlite3_column_int64(st, 0);
+	e->class_id = k->class_id;
+	e->person_id = sqlite3_column_int64(st, 1);
+	dbi_col_text(st, 2, e->first_name, sizeof e->first_name);
+	dbi_col_text(st, 3, e->last_name, sizeof e->last_name);
+	const unsigned char *sx = sqlite3_column_text(st, 4);
+	e->sex = sx ? (char)sx[0] : '?';
+	e->age = db_care_age((const char *)sqlite3_column_text(st, 5), sqlite3_column_int(st, 6),
+	                     k->age_day);
+	dbi_col_text(st, 7, e->school_status, sizeof e->school_status);
+	dbi_col_text(st, 8, e->from_date, sizeof e->from_date);
+	dbi_col_text(st, 9, e->to_date, sizeof e->to_date);
+	dbi_col_text(st, 10, e->leave_reason, sizeof e->leave_reason);
+	e->version = sqlite3_column_int64(st, 11);
 }
 
 int db_enrolment_list(struct qdb *db, const struct db_actor *who, int64_t class_id,
@@ -459,34 +456,11 @@ int db_enrolment_list(struct qdb *db, const struct db_actor *who, int64_t class_
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, class_id);
 	dbi_bind_text_or_null(st, 2, on_day);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		struct db_enrolment *e = &(*rows)[(*n)++];
-		memset(e, 0, sizeof *e);
-		e->id = sqlite3_column_int64(st, 0);
-		e->class_id = class_id;
-		e->person_id = sqlite3_column_int64(st, 1);
-		dbi_col_text(st, 2, e->first_name, sizeof e->first_name);
-		dbi_col_text(st, 3, e->last_name, sizeof e->last_name);
-		const unsigned char *sx = sqlite3_column_text(st, 4);
-		e->sex = sx ? (char)sx[0] : '?';
-		e->age = db_care_age((const char *)sqlite3_column_text(st, 5),
-		                     sqlite3_column_int(st, 6), age_day);
-		dbi_col_text(st, 7, e->school_status, sizeof e->school_status);
-		dbi_col_text(st, 8, e->from_date, sizeof e->from_date);
-		dbi_col_text(st, 9, e->to_date, sizeof e->to_date);
-		dbi_col_text(st, 10, e->leave_reason, sizeof e->leave_reason);
-		e->version = sqlite3_column_int64(st, 11);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	struct enrolment_ctx ctx = {class_id, age_day};
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_enrolment, &ctx, &p, n, err);
+	*rows = p;
+	return rc;
 }
 
 /* ---- Expected sessions ---- */
@@ -652,11 +626,7 @@ int db_class_session_cancel(struct qdb *db, const struct db_actor *who, int64_t 
 		rc = DB_ERR;
 	if (!rc)
 		rc = db_audit(db, who, "session_cancel", "class_session", s.id, day, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_finish(db, rc, err);
 }
 
 /* ---- Roll call ---- */

@@ -112,33 +112,22 @@ int db_closure_remove(struct qdb *db, const struct db_actor *who, int64_t id, in
 	int rc = dbi_allow(who, CLOSURE_WRITERS, err);
 	if (rc)
 		return rc;
-	char now[20];
-	util_now_str(now);
-	rc = db_begin(db, err);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st =
-	    dbi_prep(db,
-	             "UPDATE closure SET deleted_at = ?2, updated_at = ?2, updated_by = ?3,"
-	             " version = version + 1"
-	             " WHERE id = ?1 AND version = ?4 AND deleted_at IS NULL",
-	             err);
-	if (!st) {
-		db_rollback(db);
-		return DB_ERR;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	dbi_bind_text(st, 2, now);
-	dbi_bind_actor(st, 3, who);
-	sqlite3_bind_int64(st, 4, version);
-	rc = db_care_step_versioned(db, st, err);
-	if (!rc)
-		rc = db_audit(db, who, "closure_remove", "closure", id, NULL, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_care_soft_delete(
+	    db, who,
+	    "UPDATE closure SET deleted_at = ?3, updated_at = ?3, updated_by = ?4,"
+	    " version = version + 1"
+	    " WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL",
+	    id, version, "closure_remove", "closure", err);
+}
+
+static void read_closure(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	struct db_closure *c = row;
+	c->id = sqlite3_column_int64(st, 0);
+	dbi_col_text(st, 1, c->day, sizeof c->day);
+	dbi_col_text(st, 2, c->reason, sizeof c->reason);
+	c->version = sqlite3_column_int64(st, 3);
 }
 
 int db_closure_list(struct qdb *db, const struct db_actor *who, const char *from, const char *to,
@@ -158,22 +147,8 @@ int db_closure_list(struct qdb *db, const struct db_actor *who, const char *from
 		return DB_ERR;
 	dbi_bind_text_or_null(st, 1, from);
 	dbi_bind_text_or_null(st, 2, to);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		struct db_closure *c = &(*rows)[(*n)++];
-		memset(c, 0, sizeof *c);
-		c->id = sqlite3_column_int64(st, 0);
-		dbi_col_text(st, 1, c->day, sizeof c->day);
-		dbi_col_text(st, 2, c->reason, sizeof c->reason);
-		c->version = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_closure, NULL, &p, n, err);
+	*rows = p;
+	return rc;
 }

@@ -10,6 +10,23 @@
 
 #include "db/carei.h"
 
+static void read_session(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	struct db_class_session *s = row;
+	s->id = sqlite3_column_int64(st, 0);
+	s->version = sqlite3_column_int64(st, 1);
+	dbi_col_text(st, 2, s->day, sizeof s->day);
+	s->cancelled = sqlite3_column_int(st, 3) != 0;
+	dbi_col_text(st, 4, s->cancel_reason, sizeof s->cancel_reason);
+	dbi_col_text(st, 5, s->topic, sizeof s->topic);
+	s->marks = sqlite3_column_int(st, 6);
+	s->present = sqlite3_column_int(st, 7);
+	s->absent = sqlite3_column_int(st, 8);
+	s->late = sqlite3_column_int(st, 9);
+	s->excused = sqlite3_column_int(st, 10);
+}
+
 int db_class_sessions(struct qdb *db, const struct db_actor *who, int64_t class_id,
                       struct db_class_session **rows, int *n, struct qerr *err)
 {
@@ -34,29 +51,8 @@ int db_class_sessions(struct qdb *db, const struct db_actor *who, int64_t class_
 	if (!st)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, class_id);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = db_care_grow(*rows, *n, &cap, sizeof **rows);
-		struct db_class_session *s = &(*rows)[(*n)++];
-		memset(s, 0, sizeof *s);
-		s->id = sqlite3_column_int64(st, 0);
-		s->version = sqlite3_column_int64(st, 1);
-		dbi_col_text(st, 2, s->day, sizeof s->day);
-		s->cancelled = sqlite3_column_int(st, 3) != 0;
-		dbi_col_text(st, 4, s->cancel_reason, sizeof s->cancel_reason);
-		dbi_col_text(st, 5, s->topic, sizeof s->topic);
-		s->marks = sqlite3_column_int(st, 6);
-		s->present = sqlite3_column_int(st, 7);
-		s->absent = sqlite3_column_int(st, 8);
-		s->late = sqlite3_column_int(st, 9);
-		s->excused = sqlite3_column_int(st, 10);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	void *p = NULL;
+	rc = db_care_rows(db, st, sizeof **rows, read_session, NULL, &p, n, err);
+	*rows = p;
+	return rc;
 }

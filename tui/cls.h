@@ -51,6 +51,31 @@ int cls_wrap(const char *text, int cols, char lines[][400], int max);
 char *cls_form_text(const struct tui_form *fm);
 /* Is the signed-in user a manager or a registrar? */
 bool cls_admin(void);
+/* The state flags of a list screen: typing into its search, a row selected. */
+unsigned cls_list_state(const struct tui_list *l);
+/* Put def on the home menu under menu_key with the letter, or without a
+ * letter when another screen has taken it. */
+void cls_register(const struct tui_screen_def *def, unsigned roles, const char *menu_key,
+                  int letter);
+/* The weekday name (short or long) of an ISO date, in the user's language. */
+const char *cls_wday_name(const char *iso, bool short_name);
+/* "15:00–16:00" of a start and a duration in minutes (ends at 23:59 at most). */
+void cls_time_range(int start_min, int duration_min, char *out, size_t n);
+/* A pane title as a tab: "[ text ]" in bold when active, dim otherwise, at
+ * (y, x) within width columns; returns the columns used. */
+int cls_tab_put(WINDOW *w, int y, int x, int width, const char *text, bool active);
+/* Mark field i of fm wrong with e; the first wrong field (*bad was 0) gets
+ * the focus. *bad counts the wrong fields. */
+void cls_field_err(struct tui_form *fm, int i, const struct qerr *e, int *bad);
+/* Esc on a form: true when it may close (nothing changed since orig was
+ * taken with cls_form_text and other_changes is false, or the user agreed
+ * to drop the changes). */
+bool cls_form_may_leave(const struct tui_form *fm, const char *orig, bool other_changes);
+/* Append the active users of role as choices (value: the id, label: the
+ * full name) at ch[*n], val[*n], lab[*n] while *n < max; on a database
+ * error shows it when report is set. */
+void cls_add_users(enum db_role role, struct tui_choice *ch, char (*val)[24],
+                   char (*lab)[DB_CARE_NAME_SZ], int *n, int max, bool report);
 
 /* ---- a small question form over the current screen ---- */
 

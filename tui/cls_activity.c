@@ -86,6 +86,8 @@ static int alist_reload(struct tui_screen *s, struct qerr *err)
 	return rc == DB_OK ? 0 : -1;
 }
 
+static void alist_free(struct tui_screen *s);
+
 static int alist_init(struct tui_screen *s, struct qerr *err)
 {
 	struct alist *st = xcalloc(1, sizeof *st);
@@ -94,9 +96,7 @@ static int alist_init(struct tui_screen *s, struct qerr *err)
 	st->list.searchable = true;
 	s->priv = st;
 	if (alist_reload(s, err) != 0) {
-		free(st->rows);
-		free(st);
-		s->priv = NULL;
+		alist_free(s);
 		return -1;
 	}
 	return 0;
@@ -166,12 +166,7 @@ static int alist_key(struct tui_screen *s, const struct tui_ev *ev)
 static unsigned alist_state(const struct tui_screen *s)
 {
 	const struct alist *st = s->priv;
-	unsigned f = 0;
-	if (tui_list_typing(&st->list))
-		f |= TUI_ST_TYPING;
-	if (tui_list_selected(&st->list) >= 0)
-		f |= TUI_ST_ROW;
-	return f;
+	return cls_list_state(&st->list);
 }
 
 static const struct tui_screen_def activities_screen = {
@@ -190,8 +185,7 @@ TUI_AT_START(cls_register_activities)
 {
 	unsigned roles =
 	    TUI_ROLE(DB_ROLE_MANAGER) | TUI_ROLE(DB_ROLE_REGISTRAR) | TUI_ROLE(DB_ROLE_COUNSELLOR);
-	if (tui_register_screen(&activities_screen, roles, "activity:menu", 'g') != 0)
-		tui_register_screen(&activities_screen, roles, "activity:menu", 0);
+	cls_register(&activities_screen, roles, "activity:menu", 'g');
 }
 
 /* ====================================================================== */
@@ -265,19 +259,8 @@ static void act_labels(struct actst *st)
 
 static void add_staff(struct actst *st, enum db_role role)
 {
-	struct db_user *u = NULL;
-	int n = 0;
-	struct qerr e = {0};
-	if (db_user_list_role(tui_db(), role, &u, &n, &e) != DB_OK)
-		return;
-	for (int i = 0; i < n && st->nstaff < MAX_STAFF + 1; i++) {
-		int k = st->nstaff++;
-		snprintf(st->staff_val[k], sizeof st->staff_val[k], "%lld", (long long)u[i].id);
-		util_strlcpy(st->staff_lab[k], u[i].full_name, sizeof st->staff_lab[k]);
-		st->staff[k].value = st->staff_val[k];
-		st->staff[k].label = st->staff_lab[k];
-	}
-	free(u);
+	cls_add_users(role, st->staff, st->staff_val, st->staff_lab, &st->nstaff, MAX_STAFF + 1,
+	              false);
 }
 
 /* Put the saved values into the form (after loading, or to undo an edit). */
@@ -462,10 +445,9 @@ static void grid_draw(struct actst *st, WINDOW *w, int y, int cols)
 	for (int sx = 0; sx < 2; sx++)
 		for (int b = 0; b < st->nbands; b++)
 			total += st->counts[sx][b];
-	char title[200], t2[210];
+	char title[200];
 	loc_fmt(title, sizeof title, "activity:grid_title", total);
-	snprintf(t2, sizeof t2, st->focus == 1 ? "[ %s ]" : "  %s  ", title);
-	tui_put(w, y, 1, cols - 2, t2, st->focus == 1 ? A_BOLD : tui_style(TUI_S_DIM), false);
+	cls_tab_put(w, y, 1, cols - 2, title, st->focus == 1);
 	tui_put(w, y + 1, 1, cols - 2, "", tui_style(TUI_S_HEADER), true);
 	for (int b = 0; cf && b < st->nbands; b++) {
 		const struct conf_item *it = &cf->age_bands.items[b];
@@ -522,10 +504,9 @@ static void act_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 	if (a->note[0])
 		tui_put(w, 2, 1, cols - 2, a->note, tui_style(TUI_S_DIM), false);
 
-	char title[200], t2[210];
+	char title[200];
 	loc_fmt(title, sizeof title, "activity:people_title", st->npeople);
-	snprintf(t2, sizeof t2, st->focus == 0 ? "[ %s ]" : "  %s  ", title);
-	tui_put(w, 3, 1, cols - 2, t2, st->focus == 0 ? A_BOLD : tui_style(TUI_S_DIM), false);
+	cls_tab_put(w, 3, 1, cols - 2, title, st->focus == 0);
 	int grid_y = rows - 5;
 	if (st->npeople == 0)
 		tui_put(w, 5, 3, cols - 4, loc_str("activity:no_people"), tui_style(TUI_S_DIM),
@@ -620,16 +601,12 @@ static int act_save(struct tui_screen *s)
 	tui_form_clear_errors(&st->fm);
 	tui_form_get(&st->fm, AF_DATE, buf, sizeof buf);
 	if (form_date(buf, NULL, a.held_on, &e) != 0) {
-		tui_form_set_error(&st->fm, AF_DATE, &e);
-		if (!bad++)
-			tui_form_focus(&st->fm, AF_DATE);
+		cls_field_err(&st->fm, AF_DATE, &e, &bad);
 	}
 	char *txt = NULL;
 	tui_form_get(&st->fm, AF_TITLE, buf, sizeof buf);
 	if (form_text(buf, 120, false, true, &txt, &e) != 0) {
-		tui_form_set_error(&st->fm, AF_TITLE, &e);
-		if (!bad++)
-			tui_form_focus(&st->fm, AF_TITLE);
+		cls_field_err(&st->fm, AF_TITLE, &e, &bad);
 	} else {
 		util_strlcpy(a.title, txt, sizeof a.title);
 	}
@@ -638,17 +615,13 @@ static int act_save(struct tui_screen *s)
 	tui_form_get(&st->fm, AF_TYPE, a.type, sizeof a.type);
 	if (!a.type[0]) {
 		qerr_set(&e, "form:required", NULL);
-		tui_form_set_error(&st->fm, AF_TYPE, &e);
-		if (!bad++)
-			tui_form_focus(&st->fm, AF_TYPE);
+		cls_field_err(&st->fm, AF_TYPE, &e, &bad);
 	}
 	tui_form_get(&st->fm, AF_FAC, buf, sizeof buf);
 	a.facilitator_id = buf[0] ? strtoll(buf, NULL, 10) : 0;
 	tui_form_get(&st->fm, AF_NOTE, buf, sizeof buf);
 	if (form_text(buf, 500, false, false, &txt, &e) != 0) {
-		tui_form_set_error(&st->fm, AF_NOTE, &e);
-		if (!bad++)
-			tui_form_focus(&st->fm, AF_NOTE);
+		cls_field_err(&st->fm, AF_NOTE, &e, &bad);
 	} else {
 		util_strlcpy(a.note, txt, sizeof a.note);
 	}
@@ -687,10 +660,7 @@ static int act_key(struct tui_screen *s, const struct tui_ev *ev)
 		if (ev->action == A_SAVE)
 			return act_save(s);
 		if (ev->key == TUI_K_ESC) {
-			char *now = cls_form_text(&st->fm);
-			bool changed = !st->orig || strcmp(now, st->orig) != 0;
-			free(now);
-			if (changed && !tui_confirm(loc_str("common:unsaved_changes")))
+			if (!cls_form_may_leave(&st->fm, st->orig, false))
 				return TUI_REDRAW;
 			if (!st->a.id)
 				return TUI_POP | TUI_RELOAD;

@@ -115,6 +115,8 @@ static int list_reload(struct tui_screen *s, struct qerr *err)
 	return rc == DB_OK ? 0 : -1;
 }
 
+static void list_free(struct tui_screen *s);
+
 static const struct tui_screen_def classes_teacher_screen;
 
 static int list_init(struct tui_screen *s, struct qerr *err)
@@ -127,9 +129,7 @@ static int list_init(struct tui_screen *s, struct qerr *err)
 	if (!cls_admin())
 		s->def = &classes_teacher_screen;
 	if (list_reload(s, err) != 0) {
-		free(st->rows);
-		free(st);
-		s->priv = NULL;
+		list_free(s);
 		return -1;
 	}
 	return 0;
@@ -234,12 +234,7 @@ static int list_key(struct tui_screen *s, const struct tui_ev *ev)
 static unsigned list_state(const struct tui_screen *s)
 {
 	const struct clist *st = s->priv;
-	unsigned f = 0;
-	if (tui_list_typing(&st->list))
-		f |= TUI_ST_TYPING;
-	if (tui_list_selected(&st->list) >= 0)
-		f |= TUI_ST_ROW;
-	return f;
+	return cls_list_state(&st->list);
 }
 
 static const struct tui_screen_def classes_screen = {
@@ -270,8 +265,7 @@ TUI_AT_START(cls_register_classes)
 {
 	unsigned roles =
 	    TUI_ROLE(DB_ROLE_MANAGER) | TUI_ROLE(DB_ROLE_REGISTRAR) | TUI_ROLE(DB_ROLE_TEACHER);
-	if (tui_register_screen(&classes_screen, roles, "class:menu", 'c') != 0)
-		tui_register_screen(&classes_screen, roles, "class:menu", 0);
+	cls_register(&classes_screen, roles, "class:menu", 'c');
 }
 
 /* Does class c meet on day (within its term, on one of its weekdays, not a
@@ -370,21 +364,8 @@ static void edit_labels(struct cedit *st)
 
 static void add_teachers(struct cedit *st, enum db_role role)
 {
-	struct db_user *u = NULL;
-	int n = 0;
-	struct qerr e = {0};
-	if (db_user_list_role(tui_db(), role, &u, &n, &e) != DB_OK) {
-		tui_message_err(&e);
-		return;
-	}
-	for (int i = 0; i < n && st->nteach < MAX_TEACHERS; i++) {
-		int k = st->nteach++;
-		snprintf(st->teach_val[k], sizeof st->teach_val[k], "%lld", (long long)u[i].id);
-		util_strlcpy(st->teach_lab[k], u[i].full_name, sizeof st->teach_lab[k]);
-		st->teach[k].value = st->teach_val[k];
-		st->teach[k].label = st->teach_lab[k];
-	}
-	free(u);
+	cls_add_users(role, st->teach, st->teach_val, st->teach_lab, &st->nteach, MAX_TEACHERS,
+	              true);
 }
 
 static int edit_init(struct tui_screen *s, struct qerr *err)
@@ -536,12 +517,9 @@ static void edit_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 	(void)rows;
 }
 
-static int field_err(struct cedit *st, int i, struct qerr *e, int *bad)
+static void field_err(struct cedit *st, int i, const struct qerr *e, int *bad)
 {
-	tui_form_set_error(&st->fm, i, e);
-	if ((*bad)++ == 0)
-		tui_form_focus(&st->fm, i);
-	return -1;
+	cls_field_err(&st->fm, i, e, bad);
 }
 
 static int edit_save(struct cedit *st)
@@ -623,10 +601,7 @@ static int edit_key(struct tui_screen *s, const struct tui_ev *ev)
 	if (ev->action == E_SAVE)
 		return edit_save(st);
 	if (ev->key == TUI_K_ESC) {
-		char *now = cls_form_text(&st->fm);
-		bool changed = strcmp(now, st->orig) != 0 || st->days != st->orig_days;
-		free(now);
-		if (changed && !tui_confirm(loc_str("common:unsaved_changes")))
+		if (!cls_form_may_leave(&st->fm, st->orig, st->days != st->orig_days))
 			return TUI_REDRAW;
 		return TUI_POP;
 	}
@@ -809,13 +784,9 @@ static void ses_cell(void *ctx, int row, int col, char *buf, size_t n)
 		return;
 	const struct srow *r = &st->srows[row];
 	switch (col) {
-	case 0: {
-		int wd = form_weekday(r->day);
-		char k[32];
-		snprintf(k, sizeof k, "date:wday_short_%d", wd >= 1 && wd <= 7 ? wd : 1);
-		util_strlcpy(buf, loc_str(k), n);
+	case 0:
+		util_strlcpy(buf, cls_wday_name(r->day, true), n);
 		break;
-	}
 	case 1:
 		loc_date(r->day, buf);
 		break;
@@ -975,13 +946,10 @@ static void view_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 	char t0[120], t1[120];
 	loc_fmt(t0, sizeof t0, st->history ? "class:tab_history" : "class:tab_children", st->nkids);
 	loc_fmt(t1, sizeof t1, "class:tab_sessions", st->nsrows);
-	char l0[130], l1[130];
-	snprintf(l0, sizeof l0, st->pane == 0 ? "[ %s ]" : "  %s  ", t0);
-	snprintf(l1, sizeof l1, st->pane == 1 ? "[ %s ]" : "  %s  ", t1);
 	int x = 1;
-	x += tui_put(w, 4, x, cols - x, l0, st->pane == 0 ? A_BOLD : tui_style(TUI_S_DIM), false);
+	x += cls_tab_put(w, 4, x, cols - x, t0, st->pane == 0);
 	x += 2;
-	tui_put(w, 4, x, cols - x, l1, st->pane == 1 ? A_BOLD : tui_style(TUI_S_DIM), false);
+	cls_tab_put(w, 4, x, cols - x, t1, st->pane == 1);
 
 	int ly = 5, lr = rows - ly;
 	if (st->pane == 0) {
@@ -1202,13 +1170,7 @@ static int view_key(struct tui_screen *s, const struct tui_ev *ev)
 static unsigned view_state(const struct tui_screen *s)
 {
 	const struct cview *st = s->priv;
-	const struct tui_list *l = st->pane == 0 ? &st->klist : &st->slist;
-	unsigned f = 0;
-	if (tui_list_typing(l))
-		f |= TUI_ST_TYPING;
-	if (tui_list_selected(l) >= 0)
-		f |= TUI_ST_ROW;
-	return f;
+	return cls_list_state(st->pane == 0 ? &st->klist : &st->slist);
 }
 
 static const struct tui_screen_def class_view = {

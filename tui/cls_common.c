@@ -62,12 +62,10 @@ void cls_weekdays_str(unsigned mask, char *out, size_t n)
 
 void cls_schedule_str(const struct db_class *c, char *out, size_t n)
 {
-	char days[64], a[6], b[6];
+	char days[64], range[16];
 	cls_weekdays_str(c->weekdays, days, sizeof days);
-	form_time_str(c->start_min, a);
-	form_time_str(
-	    c->start_min + c->duration_min <= 1439 ? c->start_min + c->duration_min : 1439, b);
-	snprintf(out, n, "%s %s–%s", days, a, b);
+	cls_time_range(c->start_min, c->duration_min, range, sizeof range);
+	snprintf(out, n, "%s %s", days, range);
 }
 
 const char *cls_school_label(const char *status)
@@ -172,6 +170,83 @@ bool cls_admin(void)
 	return a && (a->role == DB_ROLE_MANAGER || a->role == DB_ROLE_REGISTRAR);
 }
 
+unsigned cls_list_state(const struct tui_list *l)
+{
+	unsigned f = 0;
+	if (tui_list_typing(l))
+		f |= TUI_ST_TYPING;
+	if (tui_list_selected(l) >= 0)
+		f |= TUI_ST_ROW;
+	return f;
+}
+
+void cls_register(const struct tui_screen_def *def, unsigned roles, const char *menu_key,
+                  int letter)
+{
+	if (tui_register_screen(def, roles, menu_key, letter) != 0)
+		tui_register_screen(def, roles, menu_key, 0);
+}
+
+const char *cls_wday_name(const char *iso, bool short_name)
+{
+	int wd = form_weekday(iso);
+	char k[32];
+	snprintf(k, sizeof k, short_name ? "date:wday_short_%d" : "date:wday_%d",
+	         wd >= 1 && wd <= 7 ? wd : 1);
+	return loc_str(k);
+}
+
+void cls_time_range(int start_min, int duration_min, char *out, size_t n)
+{
+	char a[6], b[6];
+	form_time_str(start_min, a);
+	form_time_str(start_min + duration_min <= 1439 ? start_min + duration_min : 1439, b);
+	snprintf(out, n, "%s–%s", a, b);
+}
+
+int cls_tab_put(WINDOW *w, int y, int x, int width, const char *text, bool active)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, active ? "[ %s ]" : "  %s  ", text);
+	return tui_put(w, y, x, width, buf, active ? A_BOLD : tui_style(TUI_S_DIM), false);
+}
+
+void cls_field_err(struct tui_form *fm, int i, const struct qerr *e, int *bad)
+{
+	tui_form_set_error(fm, i, e);
+	if ((*bad)++ == 0)
+		tui_form_focus(fm, i);
+}
+
+bool cls_form_may_leave(const struct tui_form *fm, const char *orig, bool other_changes)
+{
+	char *now = cls_form_text(fm);
+	bool changed = other_changes || !orig || strcmp(now, orig) != 0;
+	free(now);
+	return !changed || tui_confirm(loc_str("common:unsaved_changes"));
+}
+
+void cls_add_users(enum db_role role, struct tui_choice *ch, char (*val)[24],
+                   char (*lab)[DB_CARE_NAME_SZ], int *n, int max, bool report)
+{
+	struct db_user *u = NULL;
+	int nu = 0;
+	struct qerr e = {0};
+	if (db_user_list_role(tui_db(), role, &u, &nu, &e) != DB_OK) {
+		if (report)
+			tui_message_err(&e);
+		return;
+	}
+	for (int i = 0; i < nu && *n < max; i++) {
+		int k = (*n)++;
+		snprintf(val[k], sizeof val[k], "%lld", (long long)u[i].id);
+		util_strlcpy(lab[k], u[i].full_name, sizeof lab[k]);
+		ch[k].value = val[k];
+		ch[k].label = lab[k];
+	}
+	free(u);
+}
+
 /* ---- the question form ---- */
 
 enum { ASK_SAVE = 1 };
@@ -258,11 +333,8 @@ static int ask_submit(struct ask *st)
 				util_strlcpy(vals[i], out, sizeof vals[i]);
 			free(out);
 		}
-		if (qerr_is_set(&e)) {
-			tui_form_set_error(&st->fm, i, &e);
-			if (!bad_count++)
-				tui_form_focus(&st->fm, i);
-		}
+		if (qerr_is_set(&e))
+			cls_field_err(&st->fm, i, &e, &bad_count);
 	}
 	if (bad_count)
 		return TUI_REDRAW;

@@ -169,6 +169,8 @@ static int drop_reload(struct tui_screen *s, struct qerr *err)
 
 static const struct tui_screen_def dropout_screen_en, dropout_screen_sq;
 
+static void drop_free(struct tui_screen *s);
+
 static int drop_init(struct tui_screen *s, struct qerr *err)
 {
 	struct dropst *st = xcalloc(1, sizeof *st);
@@ -179,9 +181,7 @@ static int drop_init(struct tui_screen *s, struct qerr *err)
 	s->priv = st;
 	cls_lang_def(s, &dropout_screen_en, &dropout_screen_sq);
 	if (drop_reload(s, err) != 0) {
-		free(st->rows);
-		free(st);
-		s->priv = NULL;
+		drop_free(s);
 		return -1;
 	}
 	return 0;
@@ -338,12 +338,7 @@ static int drop_key(struct tui_screen *s, const struct tui_ev *ev)
 static unsigned drop_state(const struct tui_screen *s)
 {
 	const struct dropst *st = s->priv;
-	unsigned f = 0;
-	if (tui_list_typing(&st->list))
-		f |= TUI_ST_TYPING;
-	if (tui_list_selected(&st->list) >= 0)
-		f |= TUI_ST_ROW;
-	return f;
+	return cls_list_state(&st->list);
 }
 
 static const struct tui_screen_def dropout_screen_en = {
@@ -373,6 +368,5 @@ static const struct tui_screen_def dropout_screen_sq = {
 TUI_AT_START(cls_register_dropout)
 {
 	unsigned roles = TUI_ROLE(DB_ROLE_MANAGER) | TUI_ROLE(DB_ROLE_REGISTRAR);
-	if (tui_register_screen(&dropout_screen_en, roles, "dropout:menu", 'd') != 0)
-		tui_register_screen(&dropout_screen_en, roles, "dropout:menu", 0);
+	cls_register(&dropout_screen_en, roles, "dropout:menu", 'd');
 }

@@ -187,9 +187,7 @@ static void roll_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 {
 	struct rollst *st = s->priv;
 	cls_lang_def(s, &roll_screen_en, &roll_screen_sq);
-	char line[700], d[11], k[32];
-	int wd = form_weekday(st->r.day);
-	snprintf(k, sizeof k, "date:wday_%d", wd >= 1 && wd <= 7 ? wd : 1);
+	char line[700], d[11];
 	loc_date(st->r.day, d);
 	/* The state goes first at the right, so a long class name is cut, not it. */
 	const char *state = st->dirty                              ? "roll:not_saved"
@@ -199,7 +197,8 @@ static void roll_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 	snprintf(st_text, sizeof st_text, "[%s]", loc_str(state));
 	int sw = tui_text_width(st_text);
 	tui_put(w, 0, cols - 1 - sw, sw, st_text, st->dirty ? A_BOLD : tui_style(TUI_S_DIM), false);
-	snprintf(line, sizeof line, "%s · %s %s", st->r.class_name, loc_str(k), d);
+	snprintf(line, sizeof line, "%s · %s %s", st->r.class_name, cls_wday_name(st->r.day, false),
+	         d);
 	tui_put(w, 0, 1, cols - 3 - sw, line, tui_style(TUI_S_TITLE), false);
 
 	int c[4];
@@ -431,15 +430,9 @@ static void today_cell(void *ctx, int row, int col, char *buf, size_t n)
 	if (row < 0 || row >= st->n)
 		return;
 	const struct trow *r = &st->rows[row];
-	char a[6], b[6];
 	switch (col) {
 	case 0:
-		form_time_str(r->c.start_min, a);
-		form_time_str(r->c.start_min + r->c.duration_min <= 1439
-		                  ? r->c.start_min + r->c.duration_min
-		                  : 1439,
-		              b);
-		snprintf(buf, n, "%s–%s", a, b);
+		cls_time_range(r->c.start_min, r->c.duration_min, buf, n);
 		break;
 	case 1:
 		if (cls_admin() && r->c.teacher_name[0])
@@ -533,6 +526,8 @@ static int today_reload(struct tui_screen *s, struct qerr *err)
 	return rc;
 }
 
+static void today_free(struct tui_screen *s);
+
 static int today_init(struct tui_screen *s, struct qerr *err)
 {
 	struct todayst *st = xcalloc(1, sizeof *st);
@@ -542,9 +537,7 @@ static int today_init(struct tui_screen *s, struct qerr *err)
 	st->list.row_flags = today_flags;
 	s->priv = st;
 	if (today_reload(s, err) != 0) {
-		free(st->rows);
-		free(st);
-		s->priv = NULL;
+		today_free(s);
 		return -1;
 	}
 	/* Start on the first class whose roll is still due. */
@@ -570,12 +563,10 @@ static void today_free(struct tui_screen *s)
 static void today_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 {
 	struct todayst *st = s->priv;
-	char today[11], d[11], k[32], title[200];
+	char today[11], d[11], title[200];
 	util_today(today);
 	loc_date(today, d);
-	int wd = form_weekday(today);
-	snprintf(k, sizeof k, "date:wday_%d", wd >= 1 && wd <= 7 ? wd : 1);
-	loc_fmt(title, sizeof title, "roll:today_title", loc_str(k), d);
+	loc_fmt(title, sizeof title, "roll:today_title", cls_wday_name(today, false), d);
 	tui_put(w, 0, 1, cols - 2, title, tui_style(TUI_S_TITLE), false);
 	if (st->n == 0) {
 		tui_put(w, 2, 3, cols - 4, loc_str("roll:none_today"), tui_style(TUI_S_DIM), false);
@@ -617,8 +608,7 @@ static int today_key(struct tui_screen *s, const struct tui_ev *ev)
 static unsigned today_state(const struct tui_screen *s)
 {
 	const struct todayst *st = s->priv;
-	unsigned f = tui_list_typing(&st->list) ? TUI_ST_TYPING : 0;
-	return f | (tui_list_selected(&st->list) >= 0 ? TUI_ST_ROW : 0);
+	return cls_list_state(&st->list);
 }
 
 static const struct tui_screen_def today_screen = {
@@ -668,13 +658,9 @@ static void missing_cell(void *ctx, int row, int col, char *buf, size_t n)
 		return;
 	const struct db_roll_missing *m = &st->rows[row];
 	switch (col) {
-	case 0: {
-		int wd = form_weekday(m->day);
-		char k[32];
-		snprintf(k, sizeof k, "date:wday_short_%d", wd >= 1 && wd <= 7 ? wd : 1);
-		util_strlcpy(buf, loc_str(k), n);
+	case 0:
+		util_strlcpy(buf, cls_wday_name(m->day, true), n);
 		break;
-	}
 	case 1:
 		loc_date(m->day, buf);
 		break;
@@ -702,6 +688,8 @@ static int missing_reload(struct tui_screen *s, struct qerr *err)
 	return rc == DB_OK ? 0 : -1;
 }
 
+static void missing_free(struct tui_screen *s);
+
 static int missing_init(struct tui_screen *s, struct qerr *err)
 {
 	struct missst *st = xcalloc(1, sizeof *st);
@@ -710,9 +698,7 @@ static int missing_init(struct tui_screen *s, struct qerr *err)
 	st->list.searchable = true;
 	s->priv = st;
 	if (missing_reload(s, err) != 0) {
-		free(st->rows);
-		free(st);
-		s->priv = NULL;
+		missing_free(s);
 		return -1;
 	}
 	/* The most recent first is what a teacher catches up on. */
@@ -776,12 +762,7 @@ static int missing_key(struct tui_screen *s, const struct tui_ev *ev)
 static unsigned missing_state(const struct tui_screen *s)
 {
 	const struct missst *st = s->priv;
-	unsigned f = 0;
-	if (tui_list_typing(&st->list))
-		f |= TUI_ST_TYPING;
-	if (tui_list_selected(&st->list) >= 0)
-		f |= TUI_ST_ROW;
-	return f;
+	return cls_list_state(&st->list);
 }
 
 static const struct tui_screen_def missing_screen = {
@@ -800,8 +781,6 @@ TUI_AT_START(cls_register_roll)
 {
 	unsigned roles =
 	    TUI_ROLE(DB_ROLE_MANAGER) | TUI_ROLE(DB_ROLE_REGISTRAR) | TUI_ROLE(DB_ROLE_TEACHER);
-	if (tui_register_screen(&today_screen, roles, "roll:today_menu", 't') != 0)
-		tui_register_screen(&today_screen, roles, "roll:today_menu", 0);
-	if (tui_register_screen(&missing_screen, roles, "roll:missing_menu", 'n') != 0)
-		tui_register_screen(&missing_screen, roles, "roll:missing_menu", 0);
+	cls_register(&today_screen, roles, "roll:today_menu", 't');
+	cls_register(&missing_screen, roles, "roll:missing_menu", 'n');
 }
