@@ -187,7 +187,12 @@ struct db_family_filter {
  * Manager, registrar; counsellor (client families only). *rows malloc'd. */
 int db_family_list(struct qdb *db, const struct db_actor *who, const struct db_family_filter *q,
                    struct db_family_row **rows, int *n, struct qerr *err);
-/* How many families match q (paging fields ignored). Same roles. */
+/* A count with a search stops here: DB_FAMILY_COUNT_MAX + 1 means "more". */
+#define DB_FAMILY_COUNT_MAX 1000
+
+/* How many families match q. With a search text the count stops after
+ * DB_FAMILY_COUNT_MAX + 1 (so a one-letter keystroke stays fast); it is exact
+ * without a search, or when q->page is DB_PAGE_LAST. Same roles. */
 int db_family_count(struct qdb *db, const struct db_actor *who, const struct db_family_filter *q,
                     int *count, struct qerr *err);
 

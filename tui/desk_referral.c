@@ -13,7 +13,8 @@
  * The referral screen (desk_referral_screen) shows the referral, its dated
  * history (db_referral_events) and the lifecycle keys: accept, decline,
  * complete, revoke (with a reason), no response — each asks for its date
- * and a note in a small form at the bottom — and F7 / p for the slip.
+ * and a note in a small form at the bottom, saved with Enter on its last
+ * field or F4 / Alt-S like every form — and F7 / p for the slip.
  * Lifecycle keys show only for managers and registrars and only while the
  * referral is open (the state op reports TUI_ST_ROW then).
  */
@@ -108,6 +109,10 @@ static const struct tui_key det_keys[] = {
     {'n', 0, "referral:key_noresp", "referral:help_noresp", R_NORESP, TUI_NEED_ROW},
     {TUI_FKEY(7), 'p', "referral:key_slip", "referral:help_slip", R_SLIP, 0},
     {TUI_K_ENTER, 0, NULL, "referral:help_change_enter", 0, 0},
+    /* Saves the change being made; handled in det_key, documented here
+     * only: the key bar has no state for "a change is open" (TUI_ST_ROW
+     * already means "the lifecycle keys apply"), so its hint line says it. */
+    {TUI_FKEY(4), TUI_ALT('s'), NULL, "referral:help_save_change", 0, 0},
     {0, 0, NULL, NULL, 0, 0},
 };
 
@@ -302,7 +307,7 @@ static int det_key(struct tui_screen *s, const struct tui_ev *ev)
 			tui_message_key("referral:change_cancelled");
 			return TUI_REDRAW;
 		}
-		if (ev->key == TUI_FKEY(10) || ev->key == TUI_ALT('s'))
+		if (ev->key == TUI_FKEY(4) || ev->key == TUI_ALT('s') || ev->key == TUI_ALT('S'))
 			return save_change(st);
 		if (ev->action)
 			return TUI_HANDLED; /* lifecycle keys wait until this change is done */
@@ -467,7 +472,7 @@ enum { F_SERVICE, F_ORG, F_REASON, F_ON, F_DUE, F_OVERRIDE, NF };
 enum { N_SAVE = 1 };
 
 static const struct tui_key new_keys[] = {
-    {TUI_FKEY(10), TUI_ALT('s'), "referral:key_save", "referral:help_save", N_SAVE, TUI_NEED_ROW},
+    {TUI_FKEY(4), TUI_ALT('s'), "referral:key_save", "referral:help_save", N_SAVE, TUI_NEED_ROW},
     {TUI_K_ENTER, 0, NULL, "referral:help_enter", 0, 0},
     {TUI_K_TAB, 0, NULL, "referral:help_tab", 0, 0},
     {0, 0, NULL, NULL, 0, 0},
@@ -703,12 +708,11 @@ static int new_save(struct tui_screen *s)
 		tui_message_err(&e);
 		goto out;
 	}
-	/* Saved: this screen becomes the referral's own screen. */
-	new_release(st);
-	s->priv = NULL;
-	s->def = &desk_referral_screen;
-	if (det_setup(s, id, &e) != 0) {
-		tui_message_err(&e);
+	/* Saved: the referral's own screen takes this one's place. tui_replace
+	 * frees this screen's state (st) when it succeeds: not used after. When
+	 * it fails it shows why, and the form closes all the same: the referral
+	 * is saved and must not be saved twice. */
+	if (tui_replace(&desk_referral_screen, &id) != 0) {
 		flags = TUI_POP | TUI_RELOAD;
 	} else {
 		char m[400];

@@ -25,7 +25,7 @@
 enum { S_WRITE = 1, S_PRINT };
 
 static const struct tui_key slip_keys[] = {
-    {TUI_FKEY(10), TUI_ALT('s'), "referral:key_write", "referral:help_write", S_WRITE, 0},
+    {TUI_FKEY(4), TUI_ALT('s'), "referral:key_write", "referral:help_write", S_WRITE, 0},
     {TUI_FKEY(7), TUI_ALT('p'), "referral:key_print", "referral:help_print", S_PRINT, 0},
     {TUI_K_PGUP, TUI_K_PGDN, NULL, "referral:help_scroll", 0, 0},
     {0, 0, NULL, NULL, 0, 0},

@@ -5,7 +5,8 @@
  * The flow is built for the front desk: type part of a name, phone or
  * family code (accents optional), Enter on the person, one key for the
  * purpose (1..9, then a..z, as shown), Enter to save with no note (or type
- * a note first). Three keys once the name is found. F3 / Alt-A switches
+ * a note first; F4 / Alt-S saves too, as in every form). Three keys once
+ * the name is found. F3 / Alt-A switches
  * to an anonymous walk-in: sex (F/M), age band and purpose, counted with
  * db_visit_tally_add; the screen then stays for the next walk-in.
  */
@@ -27,7 +28,7 @@ enum { A_ANON = 1, A_SAVE };
 static const struct tui_key visit_keys[] = {
     {TUI_K_ENTER, 0, NULL, "visit:help_enter", 0, 0},
     {TUI_FKEY(3), TUI_ALT('a'), "visit:key_anon", "visit:help_anon", A_ANON, 0},
-    {TUI_FKEY(10), TUI_ALT('s'), "visit:key_save", "visit:help_save", A_SAVE, TUI_NEED_ROW},
+    {TUI_FKEY(4), TUI_ALT('s'), "visit:key_save", "visit:help_save", A_SAVE, TUI_NEED_ROW},
     {TUI_K_UP, TUI_K_DOWN, NULL, "help:k_move", 0, 0},
     {0, 0, NULL, NULL, 0, 0},
 };

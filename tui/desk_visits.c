@@ -271,7 +271,7 @@ const struct tui_screen_def desk_visits_screen = {
 enum { E_SAVE = 1 };
 
 static const struct tui_key edit_keys[] = {
-    {TUI_FKEY(10), TUI_ALT('s'), "visit:key_save", "visit:help_save_edit", E_SAVE, TUI_NEED_WRITE},
+    {TUI_FKEY(4), TUI_ALT('s'), "visit:key_save", "visit:help_save_edit", E_SAVE, TUI_NEED_WRITE},
     {0, 0, NULL, NULL, 0, 0},
 };
 

@@ -4,8 +4,9 @@
  * municipality, status and risk level cycled with keys, Albanian
  * alphabetical order of the head's name, and keyset paging: only the page
  * on screen is fetched (db_family_list), so it stays instant with 20 000
- * families. Enter opens the family card; F3 registers a new family and
- * starts the guided registration (family → members → screening → consent).
+ * families. A search counts at most 1000 families ("1–17 of 1000+"), the
+ * exact number only when End asks for the last page. Enter opens the family card; F3 registers a
+ * new family and starts the guided registration (family → members → screening → consent).
  *
  * The search box always has the focus, so every printable key is search
  * text and the screen's actions are on F-keys with Alt alternatives.
@@ -44,6 +45,11 @@ static const char *const risks[] = {NULL, "high", "medium", "low", "none"};
 #define NSTATS 4
 #define NRISKS 5
 
+/* Until registry.h declares it: where db_family_count stops with a search. */
+#ifndef DB_FAMILY_COUNT_MAX
+#define DB_FAMILY_COUNT_MAX 1000
+#endif
+
 static const struct tui_col list_cols[] = {
     {"family:col_code", 13, TUI_LEFT},    {"family:col_head", 0, TUI_LEFT},
     {"family:col_members", 3, TUI_RIGHT}, {"family:col_place", 8, TUI_LEFT},
@@ -57,6 +63,7 @@ struct flist {
 	int n;
 	int first; /* index of rows[0] in the whole ordered list */
 	int count; /* families matching */
+	bool more; /* count stopped at the cap: more than DB_FAMILY_COUNT_MAX */
 	int per_page;
 	struct tui_list list;
 	struct qerr err;
@@ -152,6 +159,10 @@ static int fetch(struct flist *st, enum db_page page, int offset)
 	st->failed = false;
 	if ((page == DB_PAGE_NEXT || page == DB_PAGE_PREV) && n == 0) {
 		free(rows);
+		if (page == DB_PAGE_NEXT && st->more) { /* the end of a capped count */
+			st->count = st->first + st->n;
+			st->more = false;
+		}
 		return 0; /* nothing beyond: keep the page */
 	}
 	if (page == DB_PAGE_PREV && n < st->per_page) {
@@ -177,24 +188,33 @@ static int fetch(struct flist *st, enum db_page page, int offset)
 	st->rows = rows;
 	st->n = n;
 	tui_list_set_count(&st->list, n);
+	if (page == DB_PAGE_NEXT && st->more && n < st->per_page) {
+		st->count = st->first + n; /* paged to the end: now it is known */
+		st->more = false;
+	}
 	return n;
 }
 
-static void recount(struct flist *st)
+/* Count again; a search stops at the cap unless exact (the last page). */
+static void recount(struct flist *st, bool exact)
 {
 	struct db_family_filter q;
 	char clean[4 * FORM_SEARCH_MAX + 1];
 	filter_of(st, &q, clean, sizeof clean);
+	if (exact)
+		q.page = DB_PAGE_LAST;
 	struct qerr e = {0};
 	int c = 0;
-	if (db_family_count(tui_db(), tui_actor(), &q, &c, &e) == DB_OK)
+	if (db_family_count(tui_db(), tui_actor(), &q, &c, &e) == DB_OK) {
 		st->count = c;
+		st->more = !exact && q.search && c > DB_FAMILY_COUNT_MAX;
+	}
 }
 
 /* The search or a filter changed: from the top. */
 static void refilter(struct flist *st)
 {
-	recount(st);
+	recount(st, false);
 	if (fetch(st, DB_PAGE_FIRST, 0) >= 0)
 		tui_list_select(&st->list, 0);
 }
@@ -206,7 +226,7 @@ static int list_reload(struct tui_screen *s, struct qerr *err)
 	int sel = tui_list_selected(&st->list);
 	if (sel >= 0 && sel < st->n)
 		sel_id = st->rows[sel].id;
-	recount(st);
+	recount(st, false);
 	if (fetch(st, DB_PAGE_FIRST, st->first) < 0) {
 		if (err)
 			*err = st->err;
@@ -233,7 +253,7 @@ static int list_init(struct tui_screen *s, struct qerr *err)
 	st->list.show_titles = true;
 	st->list.row_flags = row_flags;
 	s->priv = st;
-	recount(st);
+	recount(st, false);
 	if (fetch(st, DB_PAGE_FIRST, 0) < 0) {
 		if (err)
 			*err = st->err;
@@ -309,6 +329,9 @@ static void list_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 	         st->risk ? fam_label("screening:level_", risks[st->risk]) : loc_str("common:all"));
 	if (st->count == 0)
 		util_strlcpy(range, loc_str("common:no_results"), sizeof range);
+	else if (st->more)
+		loc_fmt(range, sizeof range, "family:range_more", st->first + 1, st->first + st->n,
+		        DB_FAMILY_COUNT_MAX);
 	else
 		loc_fmt(range, sizeof range, "family:range", st->first + 1, st->first + st->n,
 		        st->count);
@@ -339,6 +362,12 @@ static void open_card(struct flist *st)
 	tui_push(&fam_card_screen, &st->card_arg);
 }
 
+/* Families below the page on screen (past a capped count: perhaps). */
+static bool more_below(const struct flist *st)
+{
+	return st->more || st->first + st->n < st->count;
+}
+
 static int move_sel(struct flist *st, int key)
 {
 	int sel = tui_list_selected(&st->list);
@@ -353,11 +382,11 @@ static int move_sel(struct flist *st, int key)
 	case TUI_K_DOWN:
 		if (sel < st->n - 1)
 			tui_list_select(&st->list, sel + 1);
-		else if (st->first + st->n < st->count && fetch(st, DB_PAGE_NEXT, 0) > 0)
+		else if (more_below(st) && fetch(st, DB_PAGE_NEXT, 0) > 0)
 			tui_list_select(&st->list, 0);
 		return TUI_REDRAW;
 	case TUI_K_PGDN:
-		if (st->first + st->n < st->count && fetch(st, DB_PAGE_NEXT, 0) > 0)
+		if (more_below(st) && fetch(st, DB_PAGE_NEXT, 0) > 0)
 			tui_list_select(&st->list, sel < st->n ? sel : st->n - 1);
 		else
 			tui_list_select(&st->list, st->n - 1);
@@ -373,6 +402,8 @@ static int move_sel(struct flist *st, int key)
 			tui_list_select(&st->list, 0);
 		return TUI_REDRAW;
 	case TUI_K_END:
+		if (st->more)
+			recount(st, true); /* the last page is numbered from the exact count */
 		if (fetch(st, DB_PAGE_LAST, 0) >= 0)
 			tui_list_select(&st->list, st->n - 1);
 		return TUI_REDRAW;

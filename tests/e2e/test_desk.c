@@ -6,7 +6,8 @@
  *
  * Covered: a visit registered from the home screen with F2 by typing a
  * name without its ë/ç, in at most 6 keystrokes once the name is on the
- * screen (counted with pty_keystrokes), and its row in `visit`; an
+ * screen (counted with pty_keystrokes), and its row in `visit`; the desk
+ * forms save with F4 / Alt-S like every other form (key bar, hints); an
  * anonymous walk-in counted in Albanian (visit_tally); a referral through
  * referred → accepted → completed (rows in referral and referral_event)
  * and its slip written to a file that holds the code and no line over 80
@@ -95,6 +96,24 @@ static void wait_text(struct pty *p, const char *text)
 	if (!pty_wait_text(p, text, T_WAIT)) {
 		pty_dump(p, stderr);
 		fail_msg("the screen never showed \"%s\"", text);
+	}
+}
+
+/* Wait until screen row `row` (0 = top) holds text: the key bar is 23. */
+static void wait_row(struct pty *p, int row, const char *text)
+{
+	long long end = ms_now() + T_WAIT;
+	for (;;) {
+		char *r = pty_row(p, row);
+		bool ok = r && strstr(r, text);
+		free(r);
+		if (ok)
+			return;
+		if (ms_now() > end) {
+			pty_dump(p, stderr);
+			fail_msg("row %d never showed \"%s\"", row, text);
+		}
+		pty_wait_stable(p, 50, 500);
 	}
 }
 
@@ -332,7 +351,8 @@ static void test_visit_by_name(void **state)
 	key(p, "Enter");
 	wait_text(p, "Purpose of the visit");
 	key(p, "2"); /* counselling, the second purpose */
-	wait_text(p, "Enter or F10 to save");
+	wait_text(p, "Enter or F4 to save");
+	wait_row(p, 23, "F4 Save"); /* the same save key as every form */
 	key(p, "Enter");
 	wait_text(p, "Visit registered:");
 	int used = pty_keystrokes(p) - k0;
@@ -419,7 +439,8 @@ static void fill_referral(struct pty *p, const char *org, const char *reason, co
 		key(p, "C-u");
 		type(p, on);
 	}
-	key(p, "F10");
+	wait_row(p, 23, "F4 Save");
+	key(p, "F4");
 }
 
 static void new_referral(struct pty *p, const char *first, const char *last)
@@ -472,8 +493,9 @@ static void test_referral_lifecycle(void **state)
 	/* accepted → completed, with the outcome */
 	key(p, "c");
 	wait_text(p, "Completed: the date and the outcome");
+	wait_text(p, "or F4: save");
 	type(p, "Mori ndihmën; fëmija u regjistrua në çerdhe");
-	key(p, "Enter");
+	key(p, "M-s"); /* Alt-S saves the change as well as Enter and F4 */
 	wait_text(p, "is now completed.");
 	wait_text(p, "accepted → completed");
 
@@ -499,7 +521,8 @@ static void test_referral_lifecycle(void **state)
 	key(p, "p");
 	wait_text(p, "Referral slip ");
 	wait_text(p, "qendra-referral-");
-	key(p, "F10");
+	wait_text(p, "F4 / Enter: write the file");
+	key(p, "F4");
 	wait_text(p, "The slip was written to");
 	char *path = xasprintf("%s/qendra-referral-%s.txt", pty_home(p), code);
 	char *text = read_file(path);
@@ -524,7 +547,7 @@ static void test_referral_lifecycle(void **state)
 	/* Writing it again asks before replacing the file. */
 	key(p, "p");
 	wait_text(p, "Referral slip ");
-	key(p, "F10");
+	key(p, "M-s");
 	wait_text(p, "exists already. Replace it?");
 	key(p, "n");
 	key(p, "Esc");
