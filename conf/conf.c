@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum stype { S_STRING, S_CHOICE, S_PATH, S_BOOL, S_INT, S_TIME, S_DAYS, S_LIST };
+enum stype { S_STRING, S_CHOICE, S_PATH, S_BOOL, S_INT, S_TIME, S_DAYS, S_LIST, S_KEYS };
 enum lkind { L_PLAIN, L_WEIGHT, L_AGE };
 
 struct setting {
@@ -29,9 +29,10 @@ struct setting {
 	size_t off;  /* offset of the field in struct conf */
 	size_t size; /* size of the field (strings: the buffer) */
 	int min, max;
-	int def;             /* S_INT, S_BOOL; S_TIME minutes; S_DAYS mask; S_LIST kind */
-	const char *sdef;    /* S_STRING/S_CHOICE default; S_PATH leaf under the data dir */
-	const char *choices; /* S_CHOICE: "a|b|c" */
+	int def;                      /* S_INT, S_BOOL; S_TIME minutes; S_DAYS mask; S_LIST kind */
+	const char *sdef;             /* S_STRING/S_CHOICE default; S_PATH leaf under the data dir;
+	                                 S_KEYS the default keys separated by spaces (max: most keys) */
+	const char *choices;          /* S_CHOICE: "a|b|c" */
 	const struct conf_item *ldef; /* S_LIST default items */
 	int nldef;
 	int optional; /* S_STRING/S_PATH: "" is allowed and means "not set" */
@@ -108,6 +109,11 @@ static const struct conf_item def_ages[] = {
 		.name = n, .type = S_LIST, FIELD(f), .def = k, .ldef = defs, .nldef = NITEMS(defs) \
 	}
 
+#define KEYS_SETTING(n, f, most, d)                                                                \
+	{                                                                                          \
+		.name = n, .type = S_KEYS, FIELD(f), .min = 1, .max = most, .sdef = d              \
+	}
+
 static const struct setting settings[] = {
     {.name = "centre.name",
      .type = S_STRING,
@@ -157,6 +163,10 @@ static const struct setting settings[] = {
     LIST_SETTING("catalog.subjects", subjects, L_PLAIN, def_subjects),
     LIST_SETTING("catalog.activity_types", activity_types, L_PLAIN, def_activities),
     LIST_SETTING("catalog.age_bands", age_bands, L_AGE, def_ages),
+    KEYS_SETTING("keys.help", key_help, CONF_KEYS_MAX, "F1 ? Alt-h"),
+    KEYS_SETTING("keys.language", key_language, CONF_KEYS_MAX, "F9 Alt-l"),
+    KEYS_SETTING("keys.hide", key_hide, CONF_KEYS_MAX, "F12 Ctrl-\\ Alt-x"),
+    KEYS_SETTING("keys.visit", key_visit, 2, "F2 Alt-v"),
 };
 #define NSETTINGS NITEMS(settings)
 
@@ -222,6 +232,108 @@ int conf_data_dir(char *out, size_t n)
 	return xdg_path("XDG_DATA_HOME", ".local/share", "qendra", out, n);
 }
 
+/* ---- keys --------------------------------------------------------------- */
+
+static int lower_ascii(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+}
+
+/* Does s start with prefix, ignoring the case of ASCII letters? */
+static int has_prefix(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if (lower_ascii((unsigned char)*s) != lower_ascii((unsigned char)*prefix))
+			return 0;
+	return 1;
+}
+
+int conf_key_parse(const char *s, struct conf_key *out, const char **why)
+{
+	const char *reason = "conf:key_name";
+	struct conf_key k = {CONF_KEY_NONE, 0};
+	size_t len = s ? strlen(s) : 0;
+	int ch = len ? lower_ascii((unsigned char)s[len - 1]) : 0;
+	int alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+	if (len == 0) {
+		reason = "conf:empty";
+	} else if ((s[0] == 'F' || s[0] == 'f') && (len == 2 || len == 3) && s[1] >= '1' &&
+	           s[1] <= '9' && (len == 2 || (s[2] >= '0' && s[2] <= '9'))) {
+		int n = len == 2 ? s[1] - '0' : (s[1] - '0') * 10 + (s[2] - '0');
+		if (n <= 12)
+			k = (struct conf_key){CONF_KEY_FN, n};
+	} else if (len == 5 && has_prefix(s, "alt-")) {
+		if (alnum)
+			k = (struct conf_key){CONF_KEY_ALT, ch};
+	} else if (len == 6 && has_prefix(s, "ctrl-")) {
+		/* Backspace, Tab, Enter, Esc are Ctrl-H, I, J/M, [; A E K U edit text. */
+		if ((ch >= 'a' && ch <= 'z' && strchr("aehijkmu", ch)) || ch == '[')
+			reason = "conf:key_reserved";
+		else if ((ch >= 'a' && ch <= 'z') || strchr("\\]^_", ch))
+			k = (struct conf_key){CONF_KEY_CTRL, ch};
+	} else if (len == 1) {
+		if (alnum || ch == ' ' || ch == '/')
+			reason = "conf:key_reserved";
+		else if (ch > ' ' && ch < 0x7f)
+			k = (struct conf_key){CONF_KEY_CHAR, ch};
+	}
+	if (k.kind == CONF_KEY_NONE) {
+		if (why)
+			*why = reason;
+		return -1;
+	}
+	if (out)
+		*out = k;
+	return 0;
+}
+
+void conf_key_name(const struct conf_key *k, char *out, size_t n)
+{
+	if (!n)
+		return;
+	switch (k ? k->kind : CONF_KEY_NONE) {
+	case CONF_KEY_FN:
+		snprintf(out, n, "F%d", k->code);
+		break;
+	case CONF_KEY_ALT:
+		snprintf(out, n, "Alt-%c", k->code);
+		break;
+	case CONF_KEY_CTRL:
+		snprintf(out, n, "Ctrl-%c", k->code);
+		break;
+	case CONF_KEY_CHAR:
+		snprintf(out, n, "%c", k->code);
+		break;
+	default:
+		out[0] = '\0';
+		break;
+	}
+}
+
+static int same_key(const struct conf_key *a, const struct conf_key *b)
+{
+	return a->kind == b->kind && a->code == b->code;
+}
+
+/* The built-in keys of a keys.* setting: names separated by spaces. */
+static void keys_default(struct conf_keys *ks, const char *names)
+{
+	memset(ks, 0, sizeof *ks);
+	for (const char *p = names; p && *p && ks->n < CONF_KEYS_MAX;) {
+		char one[16];
+		size_t len = strcspn(p, " ");
+		if (len && len < sizeof one) {
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (conf_key_parse(one, &ks->k[ks->n], NULL) == 0)
+				ks->n++;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 /* ---- defaults ----------------------------------------------------------- */
 
 static void list_set(struct conf_list *l, const struct conf_item *items, int n)
@@ -261,6 +373,9 @@ void conf_defaults(struct conf *c)
 			break;
 		case S_LIST:
 			list_set(f, st->ldef, st->nldef);
+			break;
+		case S_KEYS:
+			keys_default(f, st->sdef);
 			break;
 		}
 	}
@@ -750,6 +865,53 @@ bad:
 	return -1;
 }
 
+/* keys.*: one key name in quotes, or a list of up to st->max in [ ] or ( ). */
+static int get_keys(struct load *ld, const config_setting_t *s, const struct setting *st,
+                    struct conf_keys *out)
+{
+	struct conf_keys ks;
+	memset(&ks, 0, sizeof ks);
+	int t = config_setting_type(s), n = 1;
+	if (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST)
+		n = config_setting_length(s);
+	else if (t != CONFIG_TYPE_STRING)
+		return FAIL_AT(ld, s, "conf:want_keys", "%s", st->name);
+	if (n == 0)
+		return FAIL_AT(ld, s, "conf:empty", "%s", st->name);
+	if (n > st->max)
+		return FAIL_AT(ld, s, "conf:keys_too_many", "%s (%d, at most %d)", st->name, n,
+		               st->max);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e =
+		    t == CONFIG_TYPE_STRING ? s : config_setting_get_elem(s, (unsigned)i);
+		char what[64], shown[64];
+		if (t == CONFIG_TYPE_STRING)
+			snprintf(what, sizeof what, "%s", st->name);
+		else
+			snprintf(what, sizeof what, "%s[%d]", st->name, i + 1);
+		const char *v, *why = NULL;
+		/* Reported at the setting's line: list elements may not carry one. */
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return FAIL_AT(ld, s, "conf:want_keys", "%s", what);
+		if (get_text(ld, e, what, 256, &v) < 0)
+			return -1;
+		struct conf_key k;
+		if (conf_key_parse(v, &k, &why) < 0) {
+			show(shown, sizeof shown, v, 20);
+			return FAIL_AT(ld, s, why, "%s = \"%s\"", what, shown);
+		}
+		for (int j = 0; j < ks.n; j++) {
+			if (same_key(&ks.k[j], &k)) {
+				show(shown, sizeof shown, v, 20);
+				return FAIL_AT(ld, s, "conf:duplicate", "%s = \"%s\"", what, shown);
+			}
+		}
+		ks.k[ks.n++] = k;
+	}
+	*out = ks;
+	return 0;
+}
+
 static int apply(struct load *ld, const struct setting *st, const config_setting_t *s)
 {
 	void *f = field(ld->c, st);
@@ -815,6 +977,8 @@ static int apply(struct load *ld, const struct setting *st, const config_setting
 		*(struct conf_list *)f = l;
 		return 0;
 	}
+	case S_KEYS:
+		return get_keys(ld, s, st, f);
 	}
 	return 0;
 }
@@ -865,6 +1029,39 @@ static int check_order(struct load *ld, const char *a, const char *b, const char
 	return fail(ld->err, key, ld->name, line, "%s = %d, %s = %d", a, va, b, vb);
 }
 
+/*
+ * A key may serve one action only. Checked on the merged result, reported at
+ * the later of the two lines this file set (the built-in keys never clash,
+ * and earlier files were checked).
+ */
+static int check_keys(struct load *ld)
+{
+	for (int i = 0; i < NSETTINGS; i++) {
+		if (settings[i].type != S_KEYS)
+			continue;
+		const struct conf_keys *a = cfield(ld->c, &settings[i]);
+		for (int j = i + 1; j < NSETTINGS; j++) {
+			if (settings[j].type != S_KEYS)
+				continue;
+			const struct conf_keys *b = cfield(ld->c, &settings[j]);
+			for (int x = 0; x < a->n; x++) {
+				for (int y = 0; y < b->n; y++) {
+					if (!same_key(&a->k[x], &b->k[y]))
+						continue;
+					char name[16];
+					conf_key_name(&a->k[x], name, sizeof name);
+					int line = ld->lines[i] > ld->lines[j] ? ld->lines[i]
+					                                       : ld->lines[j];
+					return fail(ld->err, "conf:key_twice", ld->name, line,
+					            "%s, %s = \"%s\"", settings[i].name,
+					            settings[j].name, name);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 static int walk(struct load *ld, config_setting_t *root)
 {
 	for (int i = 0; i < config_setting_length(root); i++) {
@@ -896,7 +1093,7 @@ static int walk(struct load *ld, config_setting_t *root)
 	if (check_order(ld, "risk.medium_at", "risk.high_at", "conf:risk_order",
 	                ld->c->risk_medium_at, ld->c->risk_high_at, 0) < 0)
 		return -1;
-	return 0;
+	return check_keys(ld);
 }
 
 int conf_load_buffer(struct conf *c, const char *text, size_t len, const char *name,
@@ -1141,6 +1338,17 @@ int conf_dropout_score(const struct conf *c, int absences_in_row, int rate_perce
 	return score + c->dropout_weight_risk_factor * f;
 }
 
+const struct conf_keys *conf_keys_for(const struct conf *c, const char *action)
+{
+	if (!c || !action)
+		return NULL;
+	for (int i = 0; i < NSETTINGS; i++)
+		if (settings[i].type == S_KEYS && strncmp(settings[i].name, "keys.", 5) == 0 &&
+		    strcmp(settings[i].name + 5, action) == 0)
+			return cfield(c, &settings[i]);
+	return NULL;
+}
+
 const char *conf_municipality_code(const struct conf *c)
 {
 	if (strcmp(c->municipality, "shkoder") == 0)
@@ -1238,6 +1446,19 @@ static void add_value(struct sbuf *b, const struct conf *c, const struct setting
 		if (indent)
 			sbuf_printf(b, "\n%s", indent);
 		sbuf_add(b, ")");
+		break;
+	}
+	case S_KEYS: {
+		const struct conf_keys *ks = f;
+		sbuf_add(b, "[");
+		for (int i = 0; i < ks->n; i++) {
+			char name[16];
+			conf_key_name(&ks->k[i], name, sizeof name);
+			if (i)
+				sbuf_add(b, ", ");
+			add_quoted(b, name);
+		}
+		sbuf_add(b, "]");
 		break;
 	}
 	}

@@ -12,8 +12,10 @@
  * setting; the unit tests check that it loads and equals the defaults.
  *
  * The catalogues (risk factors, visit purposes, services, counselling
- * types, rooms, subjects, activity types, age bands) and the risk and
- * dropout rules live here too, as plain data plus pure functions.
+ * types, rooms, subjects, activity types, age bands), the risk and dropout
+ * rules and the keys of the actions every screen has (keys.*: help,
+ * language, hide, visit) live here too, as plain data plus pure functions;
+ * the UI turns a struct conf_key into its own key code.
  *
  * Like every lower layer, conf never prints and never exits: it returns -1
  * and fills a caller-owned struct qerr whose key is a locale key in the
@@ -46,6 +48,29 @@
 #define CONF_SCHOOL_OK        0 /* enrolled, never enrolled, not school age */
 #define CONF_SCHOOL_IRREGULAR 1
 #define CONF_SCHOOL_DROPPED   2
+
+/*
+ * A key of the keyboard as the configuration names it (keys.*): "F1" ..
+ * "F12", "Alt-x" (a letter or digit), "Ctrl-x" (a letter, or \ ] ^ _), or
+ * one sign such as "?". The UI turns it into its own key code.
+ */
+enum conf_key_kind {
+	CONF_KEY_NONE = 0,
+	CONF_KEY_FN,   /* code: 1..12 */
+	CONF_KEY_ALT,  /* code: 'a'..'z', '0'..'9' */
+	CONF_KEY_CTRL, /* code: 'a'..'z' or one of \ ] ^ _ */
+	CONF_KEY_CHAR, /* code: a printable ASCII sign, not a letter, digit, space or / */
+};
+struct conf_key {
+	int kind; /* enum conf_key_kind */
+	int code;
+};
+/* The keys of one action, the first shown on the key bar. */
+#define CONF_KEYS_MAX 3
+struct conf_keys {
+	int n;
+	struct conf_key k[CONF_KEYS_MAX];
+};
 
 /*
  * One catalogue entry. `key` is stable ([a-z0-9_]{1,32}) and is what the
@@ -112,7 +137,12 @@ struct conf {
 	struct conf_list subjects;
 	struct conf_list activity_types;
 	struct conf_list age_bands;
-	char loaded_from[3][4096]; /* the files read, in order */
+	/* keys.*: the keys of the actions that work on every screen. */
+	struct conf_keys key_help;     /* help for the current screen */
+	struct conf_keys key_language; /* switch Albanian / English */
+	struct conf_keys key_hide;     /* hide the screen at once (panic) */
+	struct conf_keys key_visit;    /* register a visit (at most 2 keys) */
+	char loaded_from[3][4096];     /* the files read, in order */
 	int n_loaded;
 };
 
@@ -196,6 +226,21 @@ int conf_dropout_rules(const struct conf *c, int absences_in_row, int rate_perce
  */
 int conf_dropout_score(const struct conf *c, int absences_in_row, int rate_percent, int sessions,
                        int school_status_irregular_or_dropped, int family_risk_factors);
+
+/*
+ * Read a key name ("F12", "Alt-x", "Ctrl-\\", "?"; case of F/Alt/Ctrl and of
+ * the letter ignored) into *out. Returns 0, or -1 with *why (may be NULL)
+ * set to the locale key of the reason: "conf:empty", "conf:key_name" (not a
+ * key name) or "conf:key_reserved" (a key kept for typing and moving:
+ * letters, digits, space, /, Ctrl-A/E/H/I/J/K/M/U, Ctrl-[).
+ */
+int conf_key_parse(const char *s, struct conf_key *out, const char **why);
+/* The name of a key as conf_key_parse reads it ("F12", "Alt-x", "Ctrl-\\", "?");
+ * "" for CONF_KEY_NONE. */
+void conf_key_name(const struct conf_key *k, char *out, size_t n);
+/* The keys of an action by its name in the file ("help", "language",
+ * "hide", "visit"), or NULL when there is no such keys.* setting. */
+const struct conf_keys *conf_keys_for(const struct conf *c, const char *action);
 
 /* "SHK", "KUK" or "DIB" for the configured municipality; NULL when none is set. */
 const char *conf_municipality_code(const struct conf *c);

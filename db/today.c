@@ -1,13 +1,18 @@
 /*
- * today — the home screen's day (see today.h). Each list is one cached
- * statement whose rows carry the total in a window column, so a list and its
- * count cost one query, and the statement is reset before returning.
+ * today — the home screen's day (see today.h). Today's appointments,
+ * classes, referrals and visits are one cached statement each, whose rows
+ * carry the total in a window column, so a list and its count cost one
+ * query, and the statement is reset before returning. Follow-ups and
+ * no-shows, rolls not taken and the dropout warning come from the care
+ * module's own functions, so home and those lists cannot disagree.
  */
 #include "db/today.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "db/care.h"
 #include "db/dbi.h"
 
 /* Columns every list query returns, in this order. */
@@ -52,36 +57,6 @@ static const char sql_classes[] =
     " WHERE " MEETS("?1") " AND (?2 IS NULL OR c.teacher_id = ?2)"
                           " ORDER BY c.start_min, c.name COLLATE SQ, c.id" LIMIT_MAX;
 
-static const char sql_followups[] =
-    "SELECT l.id, l.follow_up_on, a.type, coalesce(a.room, ''), " CLIENT ","
-    " coalesce(u.full_name, ''), '', 0, count(*) OVER (), 0"
-    " FROM session_log l JOIN appointment a ON a.id = l.appointment_id"
-    " LEFT JOIN person p ON p.id = a.person_id"
-    " LEFT JOIN activity act ON act.id = a.activity_id"
-    " LEFT JOIN app_user u ON u.id = l.counsellor_id"
-    " WHERE l.deleted_at IS NULL AND l.follow_up_done = 0 AND l.follow_up_on IS NOT NULL"
-    " AND l.follow_up_on <= ?1 AND (?2 IS NULL OR l.counsellor_id = ?2)"
-    " ORDER BY l.follow_up_on, l.id" LIMIT_MAX;
-
-/* A no-show counts until the same client has a later appointment (booked
- * or held) with the same counsellor. */
-static const char sql_noshows[] =
-    "SELECT a.id, substr(a.start_at, 1, 10), a.type, coalesce(a.room, ''), " CLIENT ","
-    " coalesce(u.full_name, ''), a.status, 0, count(*) OVER (), 0"
-    " FROM appointment a"
-    " LEFT JOIN person p ON p.id = a.person_id"
-    " LEFT JOIN activity act ON act.id = a.activity_id"
-    " LEFT JOIN app_user u ON u.id = a.counsellor_id"
-    " WHERE a.deleted_at IS NULL AND a.status = 'no_show'"
-    " AND a.start_at >= date(?1, '-14 days') AND a.start_at < date(?1, '+1 day')"
-    " AND (?2 IS NULL OR a.counsellor_id = ?2)"
-    " AND NOT EXISTS (SELECT 1 FROM appointment b WHERE b.deleted_at IS NULL"
-    "  AND b.counsellor_id = a.counsellor_id AND b.start_at > a.start_at"
-    "  AND b.status IN ('scheduled', 'held')"
-    "  AND ((a.person_id IS NOT NULL AND b.person_id = a.person_id)"
-    "   OR (a.activity_id IS NOT NULL AND b.activity_id = a.activity_id)))"
-    " ORDER BY a.start_at DESC, a.id" LIMIT_MAX;
-
 static const char sql_referrals[] =
     "WITH w AS (SELECT r.id, r.referred_on, r.service, r.organisation,"
     "  p.first_name || ' ' || p.last_name AS who, coalesce(u.full_name, '') AS staff,"
@@ -96,14 +71,6 @@ static const char sql_referrals[] =
     " CASE overdue WHEN 1 THEN 'overdue' ELSE 'referred' END, 0,"
     " count(*) OVER (), total(overdue) OVER ()"
     " FROM w ORDER BY overdue DESC, referred_on, id" LIMIT_MAX;
-
-static const char sql_roll_missing[] =
-    "WITH RECURSIVE d(day) AS (SELECT date(?1, '-14 days')"
-    " UNION ALL SELECT date(day, '+1 day') FROM d WHERE day < date(?1, '-1 day'))"
-    " SELECT count(*) FROM d JOIN class c ON " MEETS(
-        "d.day") " WHERE (?2 IS NULL OR c.teacher_id = ?2)"
-                 " AND NOT EXISTS (SELECT 1 FROM class_session s WHERE s.class_id = c.id"
-                 "  AND s.held_on = d.day AND s.deleted_at IS NULL)";
 
 static const char sql_visits[] = "SELECT (SELECT count(*) FROM visit WHERE deleted_at IS NULL"
                                  "  AND at >= ?1 AND at < date(?1, '+1 day'))"
@@ -168,20 +135,77 @@ static int count_one(struct qdb *db, const char *sql, const char *today, int64_t
 	return rc == SQLITE_ROW ? DB_OK : dbi_fail(db, rc, err);
 }
 
-static bool valid_iso_date(const char *s)
+/* Type and room of an appointment, for a follow-up or no-show line. */
+static const char sql_appt_detail[] =
+    "SELECT type, coalesce(room, '') FROM appointment WHERE id = ?1";
+
+static int appt_detail(struct qdb *db, struct db_today_item *it, struct qerr *err)
 {
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int m = (s[5] - '0') * 10 + (s[6] - '0');
-	int d = (s[8] - '0') * 10 + (s[9] - '0');
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	sqlite3_stmt *st = dbi_prep(db, sql_appt_detail, err);
+	if (!st)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, it->id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		dbi_col_text(st, 0, it->what, sizeof it->what);
+		dbi_col_text(st, 1, it->where, sizeof it->where);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : dbi_fail(db, rc, err);
+}
+
+/*
+ * Follow-ups and no-shows from db_followups_due: as the actor (a counsellor
+ * gets their own, a manager everyone's), or as the system for a viewer,
+ * who is then given the totals only.
+ */
+static int fill_followups(struct qdb *db, const struct db_actor *as, const char *today, bool names,
+                          struct db_today *out, struct qerr *err)
+{
+	struct db_followup *rows = NULL;
+	int n = 0;
+	int rc = db_followups_due(db, as, 0, today, &rows, &n, err);
+	for (int i = 0; rc == DB_OK && i < n; i++) {
+		const struct db_followup *f = &rows[i];
+		bool noshow = f->kind == DB_FOLLOWUP_NO_SHOW;
+		struct db_today_list *l = noshow ? &out->noshows : &out->followups;
+		l->total++;
+		if (!names || l->n >= DB_TODAY_MAX)
+			continue;
+		struct db_today_item *it = &l->item[l->n++];
+		memset(it, 0, sizeof *it);
+		it->id = f->appointment_id;
+		util_strlcpy(it->when, f->due, sizeof it->when);
+		util_strlcpy(it->who, f->client_name, sizeof it->who);
+		util_strlcpy(it->staff, f->counsellor_name, sizeof it->staff);
+		util_strlcpy(it->status, noshow ? "no_show" : "", sizeof it->status);
+		rc = appt_detail(db, it, err);
+	}
+	free(rows);
+	return rc;
+}
+
+static int count_roll_missing(struct qdb *db, const struct db_actor *as, const char *today,
+                              int *out, struct qerr *err)
+{
+	struct db_roll_missing *rows = NULL;
+	int n = 0;
+	int rc = db_roll_missing_list(db, as, today, &rows, &n, err);
+	free(rows);
+	if (rc == DB_OK)
+		*out = n;
+	return rc;
 }
 
 int db_today(struct qdb *db, const struct db_actor *who, const char *today_iso, int overdue_days,
              struct db_today *out, struct qerr *err)
+{
+	struct db_today_opts o = {.overdue_days = overdue_days};
+	return db_today_with(db, who, today_iso, &o, out, err);
+}
+
+int db_today_with(struct qdb *db, const struct db_actor *who, const char *today_iso,
+                  const struct db_today_opts *opts, struct db_today *out, struct qerr *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!who) {
@@ -189,14 +213,18 @@ int db_today(struct qdb *db, const struct db_actor *who, const char *today_iso, 
 		return DB_DENIED;
 	}
 	char today[11];
-	if (today_iso)
+	long day;
+	if (today_iso) {
+		/* The care module's strict reading: a real date, years 1900-2999. */
+		if (strlen(today_iso) != 10 || !db_day_from_iso(today_iso, &day)) {
+			qerr_set(err, "err:invalid", "%.10s", today_iso);
+			return DB_INVALID;
+		}
 		util_strlcpy(today, today_iso, sizeof today);
-	else
+	} else {
 		util_today(today);
-	if (today_iso && !valid_iso_date(today_iso)) {
-		qerr_set(err, "err:invalid", "%.10s", today_iso);
-		return DB_INVALID;
 	}
+	int overdue_days = opts ? opts->overdue_days : 0;
 	if (overdue_days <= 0)
 		overdue_days = DB_TODAY_OVERDUE_DAYS;
 	if (overdue_days > 3650)
@@ -207,9 +235,10 @@ int db_today(struct qdb *db, const struct db_actor *who, const char *today_iso, 
 	switch (who->role) {
 	case DB_ROLE_MANAGER:
 		out->names = out->counselling = out->classes_on = out->referrals_on = true;
+		out->dropout_on = true;
 		break;
 	case DB_ROLE_REGISTRAR:
-		out->names = out->referrals_on = true;
+		out->names = out->referrals_on = out->dropout_on = true;
 		break;
 	case DB_ROLE_COUNSELLOR:
 		out->names = out->counselling = true;
@@ -227,26 +256,27 @@ int db_today(struct qdb *db, const struct db_actor *who, const char *today_iso, 
 		return DB_DENIED;
 	}
 	bool names = out->names;
+	/* The care functions do not serve a viewer; db_today does, with figures
+	 * only, so for a viewer they are asked as the system (NULL actor). */
+	const struct db_actor *as = who->role == DB_ROLE_VIEWER ? NULL : who;
 	int rc = DB_OK;
 	if (out->counselling) {
 		rc = fill_list(db, sql_appts, today, own_counsel, 0, names, &out->appts, NULL, err);
 		if (!rc)
-			rc = fill_list(db, sql_followups, today, own_counsel, 0, names,
-			               &out->followups, NULL, err);
-		if (!rc)
-			rc = fill_list(db, sql_noshows, today, own_counsel, 0, names, &out->noshows,
-			               NULL, err);
+			rc = fill_followups(db, as, today, names, out, err);
 	}
 	if (!rc && out->classes_on) {
 		rc = fill_list(db, sql_classes, today, own_class, 0, names, &out->classes, NULL,
 		               err);
 		if (!rc)
-			rc = count_one(db, sql_roll_missing, today, own_class, &out->roll_missing,
-			               err);
+			rc = count_roll_missing(db, as, today, &out->roll_missing, err);
 	}
 	if (!rc && out->referrals_on)
 		rc = fill_list(db, sql_referrals, today, 0, overdue_days, names, &out->referrals,
 		               &out->referrals_overdue, err);
+	if (!rc && out->dropout_on)
+		rc = db_dropout_count(db, who, today, opts ? opts->dropout_rule : NULL,
+		                      &out->dropout_open, &out->dropout_total, err);
 	if (!rc)
 		rc = count_one(db, sql_visits, today, 0, &out->visits_today, err);
 	if (rc) {

@@ -15,10 +15,12 @@
  * the names of their own clients only); statuses are text marks (✓ held,
  * ✗ did not come, ⊘ cancelled) explained on the last row, never colour.
  *
- * The key table depends on the role: registrars get no "log" key at all,
- * so it is neither in their key bar nor in their help. The screen def is
- * therefore not const: init picks the table for the signed-in role (one
- * UI thread, one signed-in user at a time).
+ * The "log" key is for counsellors and managers only (TUI_NEED_ROLES):
+ * registrars get it neither in their key bar nor in their help, and the
+ * shell refuses it with a message.
+ *
+ * arg: a day "YYYY-MM-DD" to open on (home's appointment lines), or NULL
+ * for today (the home menu).
  */
 #include "tui/cns.h"
 #include "tui/tuii.h"
@@ -79,16 +81,12 @@ enum {
 		0, 0, NULL, NULL, 0, 0                                                             \
 	}
 
-/* Counsellors and managers: with the session log. */
+/* The session log only for counsellors and managers: registrars have no
+ * way towards the notes. */
 static const struct tui_key keys_full[] = {
     KEYS_COMMON_HEAD,
-    {'l', TUI_K_ENTER, "schedule:kb_log", "schedule:k_log", A_LOG, TUI_NEED_ROW},
-    KEYS_COMMON_TAIL,
-};
-
-/* Registrars: the same without any way towards the notes. */
-static const struct tui_key keys_registrar[] = {
-    KEYS_COMMON_HEAD,
+    {'l', TUI_K_ENTER, "schedule:kb_log", "schedule:k_log", A_LOG,
+     TUI_NEED_ROW | TUI_NEED_ROLES(TUI_ROLE(DB_ROLE_MANAGER) | TUI_ROLE(DB_ROLE_COUNSELLOR))},
     KEYS_COMMON_TAIL,
 };
 
@@ -120,8 +118,6 @@ struct sched {
 	bool loaded;
 	struct qerr err;
 };
-
-static struct tui_screen_def sched_screen;
 
 /* ---- data ---- */
 
@@ -319,9 +315,11 @@ static void slot_to_now(struct sched *st)
 static int sched_init(struct tui_screen *s, struct qerr *err)
 {
 	const struct db_actor *a = tui_actor();
-	sched_screen.keys = a && a->role == DB_ROLE_REGISTRAR ? keys_registrar : keys_full;
 	struct sched *st = xcalloc(1, sizeof *st);
 	st->day = today_day();
+	long d;
+	if (s->arg && db_day_from_iso(s->arg, &d))
+		st->day = d;
 	if (a && a->role == DB_ROLE_COUNSELLOR)
 		st->week_cid = a->user_id;
 	s->priv = st;
@@ -935,7 +933,7 @@ static unsigned sched_state(const struct tui_screen *s)
 	return st && selected(st) ? TUI_ST_ROW : 0;
 }
 
-static struct tui_screen_def sched_screen = {
+static const struct tui_screen_def sched_screen = {
     .name = "schedule",
     .title_key = "schedule:title",
     .keys = keys_full,

@@ -159,7 +159,8 @@ static void build(struct help *h)
 	     k && (k->key || k->action); k++) {
 		if (k->key == TUI_K_ESC || k->alt_key == TUI_K_ESC)
 			has_esc = true;
-		add_key(h, k, shell_key_ok(b, k));
+		if (shell_key_for_role(k))
+			add_key(h, k, shell_key_ok(b, k));
 	}
 	if (b && b->def == &tui_home_screen) {
 		struct shell_menu m[32];

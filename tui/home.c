@@ -1,13 +1,20 @@
 /*
  * home — "Sot / Today", the screen after login: the user's own day from
- * db_today (appointments or classes, follow-ups and no-shows, referrals
- * waiting, rolls not taken, visits) on the left, and on the right the menu
- * of the screens other modules registered for this role
- * (tui_register_screen), each with its hotkey.
+ * db_today_with (appointments or classes, follow-ups and no-shows,
+ * referrals waiting, rolls not taken, the dropout warning, visits) on the
+ * left, and on the right the menu of the screens other modules registered
+ * for this role (tui_register_screen), each with its hotkey.
  *
  * What a role may see is decided in db_today; this screen only lays it out.
  * A viewer gets counts and no names. The rows are rebuilt from the fetched
  * figures on every paint, so a language switch shows at once.
+ *
+ * Enter on a line opens what it is about, where a screen exists: an
+ * appointment or a no-show the schedule on its day, a follow-up the session
+ * log, a class today its roll, a referral the referral screen, and the
+ * counts (rolls not taken, dropout warning, visits) their lists. Screens
+ * registered on the menu are found by name among the role's own entries,
+ * so a line opens nothing the role could not open from the menu.
  */
 #include "tui/tuii.h"
 
@@ -16,10 +23,33 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "db/care.h"
 #include "db/today.h"
 #include "locale/loc.h"
+#include "tui/cls.h"
+#include "tui/cns.h"
+#include "tui/desk.h"
 
 enum { H_OPEN = 1, H_TAB, H_REFRESH, H_LOGOUT };
+
+/* What a line of the day is about, for Enter. */
+enum hkind {
+	HK_NONE = 0,
+	HK_APPT,     /* an appointment (id) on day: the schedule */
+	HK_FOLLOWUP, /* a session follow-up (id = appointment): the session log */
+	HK_NOSHOW,   /* a no-show (id = appointment) on day: the schedule */
+	HK_CLASS,    /* a class (id) meeting today: its roll */
+	HK_REFERRAL, /* a referral (id): the referral screen */
+	HK_ROLLS,    /* the count of rolls not taken: their list */
+	HK_DROPOUT,  /* the dropout warning count: the warning list */
+	HK_VISITS,   /* visits today: the visits of the day */
+};
+
+/* The registered screens the counts open, by their def's name. */
+#define SCREEN_SCHEDULE "schedule"
+#define SCREEN_ROLLS    "roll_missing"
+#define SCREEN_DROPOUT  "dropout"
+#define SCREEN_VISITS   "desk_visits"
 
 const struct tui_key tui_home_keys[] = {
     {TUI_K_ENTER, 0, NULL, "home:k_open", H_OPEN, 0},
@@ -37,6 +67,9 @@ const struct tui_key tui_home_keys[] = {
 
 struct hrow {
 	unsigned flags;
+	enum hkind kind;
+	int64_t id;
+	char day[11]; /* "YYYY-MM-DD" for HK_APPT, HK_NOSHOW, HK_CLASS */
 	char c[3][200];
 };
 
@@ -80,6 +113,7 @@ static struct hrow *add(struct home *h, unsigned flags, const char *c0, const ch
 		h->rows = xrealloc(h->rows, sizeof *h->rows * (size_t)h->cap);
 	}
 	struct hrow *r = &h->rows[h->n++];
+	memset(r, 0, sizeof *r);
 	r->flags = flags;
 	util_strlcpy(r->c[0], c0 ? c0 : "", sizeof r->c[0]);
 	util_strlcpy(r->c[1], c1 ? c1 : "", sizeof r->c[1]);
@@ -116,6 +150,14 @@ static void header(struct home *h, const char *key, int total)
 	char buf[200];
 	loc_fmt(buf, sizeof buf, key, total);
 	add(h, TUI_ROW_HEADER, buf, NULL, NULL);
+}
+
+/* Mark the row just added as about kind/id (on day, may be NULL). */
+static void about(struct hrow *r, enum hkind kind, int64_t id, const char *day)
+{
+	r->kind = kind;
+	r->id = id;
+	util_strlcpy(r->day, day ? day : "", sizeof r->day);
 }
 
 static void tail(struct home *h, const struct db_today_list *l, const char *none_key)
@@ -160,12 +202,13 @@ static void appt_detail(const struct db_today_item *it, bool show_staff, char *o
 static void build_counselling(struct home *h, bool all)
 {
 	const struct db_today *t = &h->t;
-	char c0[40], c2[200];
+	char c0[40], c2[200], today[11];
+	util_today(today);
 	header(h, all ? "home:appts_all" : "home:appts_mine", t->appts.total);
 	for (int i = 0; i < t->appts.n; i++) {
 		const struct db_today_item *it = &t->appts.item[i];
 		appt_detail(it, all, c2, sizeof c2);
-		add(h, 0, it->when, it->who, c2);
+		about(add(h, 0, it->when, it->who, c2), HK_APPT, it->id, today);
 	}
 	tail(h, &t->appts, "home:none_appts");
 
@@ -174,7 +217,7 @@ static void build_counselling(struct home *h, bool all)
 		const struct db_today_item *it = &t->followups.item[i];
 		date_of(it->when, c0);
 		appt_detail(it, all, c2, sizeof c2);
-		add(h, 0, c0, it->who, c2);
+		about(add(h, 0, c0, it->who, c2), HK_FOLLOWUP, it->id, NULL);
 	}
 	tail(h, &t->followups, "home:none_followups");
 
@@ -184,26 +227,27 @@ static void build_counselling(struct home *h, bool all)
 			const struct db_today_item *it = &t->noshows.item[i];
 			date_of(it->when, c0);
 			appt_detail(it, all, c2, sizeof c2);
-			add(h, 0, c0, it->who, c2);
+			about(add(h, 0, c0, it->who, c2), HK_NOSHOW, it->id, it->when);
 		}
 		tail(h, &t->noshows, "home:none_noshows");
 	}
 }
 
 /* A figure on a row of its own across the list; "!" and bold when it needs action. */
-static void count_row(struct home *h, const char *key, int n, bool warn)
+static struct hrow *count_row(struct home *h, const char *key, int n, bool warn)
 {
 	char buf[200], line[210];
 	loc_fmt(buf, sizeof buf, key, n);
 	snprintf(line, sizeof line, "%s%s", warn ? "! " : "  ", buf);
-	add(h, warn ? TUI_ROW_MARK : 0, line, NULL, NULL);
+	return add(h, warn ? TUI_ROW_MARK : 0, line, NULL, NULL);
 }
 
 static void build_classes(struct home *h, bool all)
 {
 	const struct db_today *t = &h->t;
 	const struct conf *cf = tui_conf();
-	char c2[200];
+	char c2[200], today[11];
+	util_today(today);
 	header(h, all ? "home:classes_all" : "home:classes_mine", t->classes.total);
 	for (int i = 0; i < t->classes.n; i++) {
 		const struct db_today_item *it = &t->classes.item[i];
@@ -222,10 +266,11 @@ static void build_classes(struct home *h, bool all)
 			join(c2, sizeof c2, it->staff);
 		join(c2, sizeof c2, kids);
 		join(c2, sizeof c2, roll);
-		add(h, 0, it->when, it->what, c2);
+		about(add(h, 0, it->when, it->what, c2), HK_CLASS, it->id, today);
 	}
 	tail(h, &t->classes, "home:none_classes");
-	count_row(h, "home:roll_missing", t->roll_missing, t->roll_missing > 0);
+	about(count_row(h, "home:roll_missing", t->roll_missing, t->roll_missing > 0), HK_ROLLS, 0,
+	      NULL);
 }
 
 static void build_referrals(struct home *h)
@@ -244,9 +289,21 @@ static void build_referrals(struct home *h)
 		snprintf(c2, sizeof c2, "%s · %s%s%s",
 		         cat_label(cf ? &cf->services : NULL, it->what), it->where,
 		         late ? " · " : "", late ? loc_str("home:overdue") : "");
-		add(h, late ? TUI_ROW_MARK : 0, c0, it->who, c2);
+		about(add(h, late ? TUI_ROW_MARK : 0, c0, it->who, c2), HK_REFERRAL, it->id, NULL);
 	}
 	tail(h, &t->referrals, "home:none_referrals");
+}
+
+/* Managers and registrars: children on the dropout warning, and how many
+ * nobody has acted on yet ("!" while any). */
+static void build_dropout(struct home *h)
+{
+	const struct db_today *t = &h->t;
+	char buf[200], line[210];
+	loc_fmt(buf, sizeof buf, "home:dropout", t->dropout_total, t->dropout_open);
+	bool warn = t->dropout_open > 0;
+	snprintf(line, sizeof line, "%s%s", warn ? "! " : "  ", buf);
+	about(add(h, warn ? TUI_ROW_MARK : 0, line, NULL, NULL), HK_DROPOUT, 0, NULL);
 }
 
 /* A viewer: figures only. */
@@ -277,14 +334,20 @@ static void build(struct home *h)
 		bool all = a && a->role == DB_ROLE_MANAGER;
 		if (h->t.counselling)
 			build_counselling(h, all);
+		/* The dropout warning goes with the classes (beside the rolls not
+		 * taken), or after the referrals for a registrar. */
 		if (h->t.classes_on)
 			build_classes(h, all);
+		if (h->t.classes_on && h->t.dropout_on)
+			build_dropout(h);
 		if (h->t.referrals_on)
 			build_referrals(h);
+		if (!h->t.classes_on && h->t.dropout_on)
+			build_dropout(h);
 	}
 	if (h->loaded) {
 		add(h, TUI_ROW_HEADER, loc_str("home:centre"), NULL, NULL);
-		count_row(h, "home:visits", h->t.visits_today, false);
+		about(count_row(h, "home:visits", h->t.visits_today, false), HK_VISITS, 0, NULL);
 	}
 	tui_list_set_count(&h->list, h->n);
 }
@@ -294,8 +357,11 @@ static int home_reload(struct tui_screen *s, struct qerr *err)
 	struct home *h = s->priv;
 	const struct conf *cf = tui_conf();
 	qerr_clear(&h->err);
-	int rc = db_today(tui_db(), tui_actor(), NULL, cf ? cf->referral_overdue_days : 0, &h->t,
-	                  &h->err);
+	struct db_dropout_rule rule;
+	cls_dropout_rule(&rule); /* the configured rule, as the warning list uses */
+	struct db_today_opts o = {.overdue_days = cf ? cf->referral_overdue_days : 0,
+	                          .dropout_rule = &rule};
+	int rc = db_today_with(tui_db(), tui_actor(), NULL, &o, &h->t, &h->err);
 	h->loaded = rc == DB_OK;
 	h->nmenu = shell_menu(h->menu, MENU_MAX);
 	if (h->menu_sel >= h->nmenu)
@@ -396,6 +462,68 @@ static int open_menu(struct home *h, int i)
 	return TUI_REDRAW;
 }
 
+/* Open the role's registered screen called name, with arg; 0 when the role
+ * has none. */
+static int open_named(struct home *h, const char *name, void *arg)
+{
+	for (int i = 0; i < h->nmenu; i++) {
+		if (h->menu[i].def->name && strcmp(h->menu[i].def->name, name) == 0) {
+			tui_push(h->menu[i].def, arg);
+			return TUI_REDRAW;
+		}
+	}
+	tui_message_key("home:no_screen");
+	return TUI_HANDLED;
+}
+
+/*
+ * The class roll of a class meeting today. tui/cls.h's cls_roll_open when
+ * the classes module is linked (it is: tui/cls_roll.c); kept in one place
+ * so the day list does not depend on how that module opens its roll.
+ */
+static int open_roll(int64_t class_id, const char *day)
+{
+	cls_roll_open(class_id, day);
+	return TUI_REDRAW;
+}
+
+/* Enter on a line of the day. */
+static int open_row(struct home *h)
+{
+	int i = tui_list_selected(&h->list);
+	if (i < 0 || i >= h->n)
+		return TUI_HANDLED;
+	/* A copy: opening a screen may rebuild the rows. */
+	struct hrow r = h->rows[i];
+	switch (r.kind) {
+	case HK_APPT:
+	case HK_NOSHOW:
+		return open_named(h, SCREEN_SCHEDULE, r.day); /* copied by its init */
+	case HK_FOLLOWUP: {
+		/* The log screen fetches the appointment itself from its id. */
+		struct db_appt ap;
+		memset(&ap, 0, sizeof ap);
+		ap.id = r.id;
+		tui_push(&cns_log_screen, &ap);
+		return TUI_REDRAW;
+	}
+	case HK_CLASS:
+		return open_roll(r.id, r.day);
+	case HK_REFERRAL:
+		tui_push(&desk_referral_screen, &r.id);
+		return TUI_REDRAW;
+	case HK_ROLLS:
+		return open_named(h, SCREEN_ROLLS, NULL);
+	case HK_DROPOUT:
+		return open_named(h, SCREEN_DROPOUT, NULL);
+	case HK_VISITS:
+		return open_named(h, SCREEN_VISITS, NULL);
+	default:
+		tui_message_key("home:nothing_to_open");
+		return TUI_HANDLED;
+	}
+}
+
 static int home_key(struct tui_screen *s, const struct tui_ev *ev)
 {
 	struct home *h = s->priv;
@@ -421,7 +549,7 @@ static int home_key(struct tui_screen *s, const struct tui_ev *ev)
 	case H_OPEN:
 		if (h->menu_focus)
 			return open_menu(h, h->menu_sel);
-		return TUI_HANDLED;
+		return open_row(h);
 	default:
 		break;
 	}

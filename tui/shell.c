@@ -21,14 +21,38 @@
 #include "conf/conf.h"
 #include "locale/loc.h"
 
-#define STACK_MAX  16
-#define MENU_MAX   32
-#define GLOBAL_MAX 16
+#define STACK_MAX   16
+#define MENU_MAX    32
+#define GLOBAL_MAX  16
+#define BUILTIN_MAX 8
 
 enum { G_HELP = 1, G_LANG, G_PANIC };
 
-/* Keys of the shell itself, on every screen. Panic only after login. */
-static const struct tui_key builtin_keys[] = {
+/* Keys of the shell itself, on every screen, as built in. Panic only after
+ * login. The first entry of each action carries the key-bar label. */
+static const struct tui_key builtin_defaults[] = {
+    {TUI_FKEY(1), '?', "keys:help", "help:k_help", G_HELP, 0},
+    {TUI_ALT('h'), 0, NULL, "help:k_help", G_HELP, 0},
+    {TUI_FKEY(9), TUI_ALT('l'), "keys:lang", "help:k_lang", G_LANG, 0},
+    {TUI_FKEY(12), TUI_CTRL('\\'), "keys:hide", "help:k_hide", G_PANIC, 0},
+    {TUI_ALT('x'), 0, NULL, "help:k_hide", G_PANIC, 0},
+    {0, 0, NULL, NULL, 0, 0},
+};
+
+/* The shell's actions by their name in the configuration (keys.*). */
+static const struct {
+	const char *conf_name;
+	int action;
+	const char *label_key, *help_key;
+} builtin_actions[] = {
+    {"help", G_HELP, "keys:help", "help:k_help"},
+    {"language", G_LANG, "keys:lang", "help:k_lang"},
+    {"hide", G_PANIC, "keys:hide", "help:k_hide"},
+};
+
+/* The keys in use: the built-in ones until tui_run applies the
+ * configuration (registrations made before main check against these). */
+static struct tui_key builtin_keys[BUILTIN_MAX] = {
     {TUI_FKEY(1), '?', "keys:help", "help:k_help", G_HELP, 0},
     {TUI_ALT('h'), 0, NULL, "help:k_help", G_HELP, 0},
     {TUI_FKEY(9), TUI_ALT('l'), "keys:lang", "help:k_lang", G_LANG, 0},
@@ -46,7 +70,8 @@ static struct {
 static int nmenu;
 
 static struct {
-	struct tui_key key;
+	struct tui_key key; /* in use (keys from the configuration, see apply_conf_keys) */
+	struct tui_key reg; /* as registered */
 	unsigned roles;
 	tui_global_fn fn;
 	void *arg;
@@ -131,6 +156,13 @@ bool shell_key_match(const struct tui_key *e, int k, bool typing)
 	return one_match(e->key, k, typing) || one_match(e->alt_key, k, typing);
 }
 
+/* Is the signed-in user's role among a key's TUI_NEED_ROLES (none = all)? */
+static bool role_ok(unsigned needs)
+{
+	unsigned roles = needs >> TUI_NEED_ROLE_SHIFT;
+	return !roles || (sh.logged_in && (roles & TUI_ROLE(sh.actor.role)));
+}
+
 static bool needs_ok(unsigned needs, unsigned state)
 {
 	if ((needs & TUI_NEED_ROW) && !(state & TUI_ST_ROW))
@@ -152,9 +184,23 @@ bool shell_key_ok(const struct tui_screen *s, const struct tui_key *k)
 	return needs_ok(k->needs, state_of(s));
 }
 
+bool shell_key_for_role(const struct tui_key *k)
+{
+	return role_ok(k->needs);
+}
+
 const struct tui_key *shell_builtin_keys(void)
 {
 	return builtin_keys;
+}
+
+/* The first (labelled) entry of a shell action. */
+static const struct tui_key *builtin_first(int action)
+{
+	for (const struct tui_key *e = builtin_keys; e->key || e->action; e++)
+		if (e->action == action)
+			return e;
+	return NULL;
 }
 
 int shell_global_count(void)
@@ -167,7 +213,8 @@ const struct tui_key *shell_global_key(int i, bool *allowed)
 	if (i < 0 || i >= nglobals)
 		return NULL;
 	if (allowed)
-		*allowed = sh.logged_in && (globals[i].roles & TUI_ROLE(sh.actor.role));
+		*allowed = sh.logged_in && (globals[i].roles & TUI_ROLE(sh.actor.role)) &&
+		           role_ok(globals[i].key.needs);
 	return &globals[i].key;
 }
 
@@ -231,6 +278,7 @@ int tui_register_global(const struct tui_key *key, unsigned role_mask, tui_globa
 	    (key->alt_key && key_taken(key->alt_key, false)))
 		return -1;
 	globals[nglobals].key = *key;
+	globals[nglobals].reg = *key;
 	globals[nglobals].roles = role_mask;
 	globals[nglobals].fn = fn;
 	globals[nglobals].arg = arg;
@@ -414,14 +462,23 @@ static void paint_status(void)
 	}
 }
 
-/* One key-bar item: the key's name in the key style, then the label. */
+/* Columns a key-bar item takes, without the gap after it. */
+static int bar_width(int key, const char *label_key)
+{
+	char name[40];
+	tui_key_name(key, name, sizeof name);
+	return tui_text_width(name) + 1 + tui_text_width(loc_str(label_key));
+}
+
+/* One key-bar item: the key's name in the key style, then the label. Only
+ * when it fits in the columns before `cols`; returns the next x, or -1. */
 static int bar_item(WINDOW *w, int x, int cols, int key, const char *label_key)
 {
 	char name[40], label[120];
 	tui_key_name(key, name, sizeof name);
 	util_strlcpy(label, loc_str(label_key), sizeof label);
 	int need = tui_text_width(name) + 1 + tui_text_width(label);
-	if (x + need > cols)
+	if (x < 0 || x + need > cols)
 		return -1;
 	x += tui_put(w, 1, x, cols - x, name, tui_style(TUI_S_KEY), false);
 	x += 1;
@@ -442,6 +499,12 @@ static int shown_key(const struct tui_key *e, bool typing)
 	return k;
 }
 
+/*
+ * Help first, then the screen's keys, back, the global keys, and last the
+ * language and hide keys. Help, language and hide always show: their room
+ * is kept first, and the items between them are dropped from the end when
+ * the line is full.
+ */
 static void paint_bottom(void)
 {
 	WINDOW *w = sh.bottom;
@@ -455,29 +518,50 @@ static void paint_bottom(void)
 	const struct tui_screen *s = sh.depth ? &sh.stack[sh.depth - 1] : NULL;
 	unsigned st = state_of(s);
 	bool typing = st & TUI_ST_TYPING;
-	int x = 0;
-	/* Help first, then the screen's keys, back, global keys, language, hide. */
-	x = bar_item(w, x, cols, shown_key(&builtin_keys[0], typing), "keys:help");
-	bool has_esc = false;
+	const struct tui_key *help = builtin_first(G_HELP), *lang = builtin_first(G_LANG),
+	                     *hide = sh.logged_in ? builtin_first(G_PANIC) : NULL;
+	int reserve = 0; /* columns kept at the end for language and hide */
+	if (lang)
+		reserve += 2 + bar_width(shown_key(lang, typing), lang->label_key);
+	if (hide)
+		reserve += 2 + bar_width(shown_key(hide, typing), hide->label_key);
+	int x = 0, next;
+	if (help && (next = bar_item(w, x, cols, shown_key(help, typing), help->label_key)) >= 0)
+		x = next;
+	/* The middle: each item must leave the reserved room after it. */
+	int limit = cols - reserve;
+	bool full = false, has_esc = false;
 	for (const struct tui_key *e = s && s->def->keys ? s->def->keys : NULL;
 	     e && (e->key || e->action); e++) {
 		if (e->key == TUI_K_ESC || e->alt_key == TUI_K_ESC)
 			has_esc = true;
-		if (!e->label_key || !needs_ok(e->needs, st) || x < 0)
+		if (full || !e->label_key || !needs_ok(e->needs, st) || !role_ok(e->needs))
 			continue;
-		x = bar_item(w, x, cols, shown_key(e, typing), e->label_key);
+		if ((next = bar_item(w, x, limit, shown_key(e, typing), e->label_key)) < 0)
+			full = true;
+		else
+			x = next;
 	}
-	if (!has_esc && sh.depth > 1 && x >= 0)
-		x = bar_item(w, x, cols, TUI_K_ESC, "keys:back");
-	for (int i = 0; sh.logged_in && i < nglobals && x >= 0; i++)
-		if (globals[i].key.label_key && (globals[i].roles & TUI_ROLE(sh.actor.role)) &&
-		    needs_ok(globals[i].key.needs, st))
-			x = bar_item(w, x, cols, shown_key(&globals[i].key, typing),
-			             globals[i].key.label_key);
-	if (x >= 0)
-		x = bar_item(w, x, cols, TUI_FKEY(9), "keys:lang");
-	if (sh.logged_in && x >= 0)
-		bar_item(w, x, cols, TUI_FKEY(12), "keys:hide");
+	if (!has_esc && sh.depth > 1 && !full) {
+		if ((next = bar_item(w, x, limit, TUI_K_ESC, "keys:back")) < 0)
+			full = true;
+		else
+			x = next;
+	}
+	for (int i = 0; sh.logged_in && i < nglobals && !full; i++) {
+		const struct tui_key *g = &globals[i].key;
+		if (!g->label_key || !(globals[i].roles & TUI_ROLE(sh.actor.role)) ||
+		    !needs_ok(g->needs, st) || !role_ok(g->needs))
+			continue;
+		if ((next = bar_item(w, x, limit, shown_key(g, typing), g->label_key)) < 0)
+			full = true;
+		else
+			x = next;
+	}
+	if (lang && (next = bar_item(w, x, cols, shown_key(lang, typing), lang->label_key)) >= 0)
+		x = next;
+	if (hide)
+		bar_item(w, x, cols, shown_key(hide, typing), hide->label_key);
 }
 
 static void paint_overlay(void)
@@ -564,6 +648,37 @@ int tui_push(const struct tui_screen_def *def, void *arg)
 		return -1;
 	}
 	sh.depth++;
+	if (def->resize && sh.body)
+		def->resize(s, getmaxy(sh.body), getmaxx(sh.body));
+	return 0;
+}
+
+int tui_replace(const struct tui_screen_def *def, void *arg)
+{
+	if (!def || !def->draw || !def->key)
+		return -1;
+	if (sh.depth <= 0)
+		return tui_push(def, arg);
+	/*
+	 * The new screen opens in the top slot while the old one is kept aside:
+	 * a screen may keep pointers to its own slot, so the new one is never
+	 * moved after its init. On failure the old one goes back untouched.
+	 */
+	struct tui_screen *s = &sh.stack[sh.depth - 1];
+	struct tui_screen old = *s;
+	memset(s, 0, sizeof *s);
+	s->def = def;
+	s->arg = arg;
+	struct qerr e = {0};
+	if (def->init && def->init(s, &e) != 0) {
+		if (!qerr_is_set(&e))
+			qerr_set(&e, "err:internal", "%s", def->name ? def->name : "?");
+		*s = old;
+		tui_message_err(&e);
+		return -1;
+	}
+	if (old.def->free)
+		old.def->free(&old);
 	if (def->resize && sh.body)
 		def->resize(s, getmaxy(sh.body), getmaxx(sh.body));
 	return 0;
@@ -798,6 +913,10 @@ static void dispatch(int k)
 		if (!(globals[i].roles & TUI_ROLE(sh.actor.role)) ||
 		    !shell_key_match(&globals[i].key, k, typing))
 			continue;
+		if (!role_ok(globals[i].key.needs)) {
+			tui_message_key("tui:not_for_role");
+			return;
+		}
 		if (!needs_ok(globals[i].key.needs, st)) {
 			not_available();
 			return;
@@ -806,8 +925,15 @@ static void dispatch(int k)
 		return;
 	}
 	struct tui_ev ev = {k, 0};
+	/* An entry for other roles is passed over (another entry of the same key
+	 * may be this role's); when none is, the key is refused. */
+	bool other_role = false;
 	for (const struct tui_key *e = s->def->keys; e && (e->key || e->action); e++) {
 		if (e->action > 0 && shell_key_match(e, k, typing)) {
+			if (!role_ok(e->needs)) {
+				other_role = true;
+				continue;
+			}
 			if (!needs_ok(e->needs, st)) {
 				not_available();
 				return;
@@ -815,6 +941,10 @@ static void dispatch(int k)
 			ev.action = e->action;
 			break;
 		}
+	}
+	if (!ev.action && other_role) {
+		tui_message_key("tui:not_for_role");
+		return;
 	}
 	int flags = s->def->key(s, &ev);
 	if (!flags && k == TUI_K_ESC && idx >= 1)
@@ -851,6 +981,191 @@ static long long idle_ms_of(const struct conf *cf)
 	return cf ? (long long)cf->idle_lock_minutes * 60000 : 10 * 60000;
 }
 
+/* ---- keys from the configuration (keys.*) ---- */
+
+static int key_of_conf(const struct conf_key *k)
+{
+	switch (k->kind) {
+	case CONF_KEY_FN:
+		return TUI_FKEY(k->code);
+	case CONF_KEY_ALT:
+		return TUI_ALT(k->code);
+	case CONF_KEY_CTRL:
+		return TUI_CTRL(k->code);
+	case CONF_KEY_CHAR:
+		return k->code;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The name of a global key in the configuration (keys.<name>): the section
+ * of its label ("visit:key" -> "visit"), or for a label of the common
+ * [keys] section the key after it ("keys:visit" -> "visit"). "" = none.
+ */
+static void global_name(const struct tui_key *reg, char *out, size_t n)
+{
+	const char *l = reg->label_key ? reg->label_key : reg->help_key;
+	const char *colon = l ? strchr(l, ':') : NULL;
+	out[0] = '\0';
+	if (!colon)
+		return;
+	if (colon - l == 4 && strncmp(l, "keys", 4) == 0)
+		util_strlcpy(out, colon + 1, n);
+	else if ((size_t)(colon - l) < n)
+		snprintf(out, n, "%.*s", (int)(colon - l), l);
+}
+
+/* The configured keys of a global key, or NULL (keep the registered ones). */
+static const struct conf_keys *global_conf(const struct conf *cf, const struct tui_key *reg)
+{
+	char name[64];
+	global_name(reg, name, sizeof name);
+	if (!cf || !name[0])
+		return NULL;
+	for (size_t i = 0; i < sizeof builtin_actions / sizeof builtin_actions[0]; i++)
+		if (strcmp(name, builtin_actions[i].conf_name) == 0)
+			return NULL;
+	const struct conf_keys *ks = conf_keys_for(cf, name);
+	return ks && ks->n > 0 ? ks : NULL;
+}
+
+/* Rebuild the shell's keys and the global keys from the configuration. */
+static void apply_conf_keys(const struct conf *cf)
+{
+	int n = 0;
+	for (size_t a = 0; a < sizeof builtin_actions / sizeof builtin_actions[0]; a++) {
+		const struct conf_keys *ks = conf_keys_for(cf, builtin_actions[a].conf_name);
+		if (!ks || ks->n <= 0) {
+			/* none configured (a conf not made by conf_defaults): the built-in */
+			for (const struct tui_key *e = builtin_defaults; e->key || e->action; e++)
+				if (e->action == builtin_actions[a].action && n < BUILTIN_MAX - 1)
+					builtin_keys[n++] = *e;
+			continue;
+		}
+		for (int i = 0; i < ks->n && n < BUILTIN_MAX - 1; i += 2) {
+			builtin_keys[n++] =
+			    (struct tui_key){key_of_conf(&ks->k[i]),
+			                     i + 1 < ks->n ? key_of_conf(&ks->k[i + 1]) : 0,
+			                     i == 0 ? builtin_actions[a].label_key : NULL,
+			                     builtin_actions[a].help_key,
+			                     builtin_actions[a].action,
+			                     0};
+		}
+	}
+	builtin_keys[n] = (struct tui_key){0, 0, NULL, NULL, 0, 0};
+	for (int i = 0; i < nglobals; i++) {
+		globals[i].key = globals[i].reg;
+		const struct conf_keys *ks = global_conf(cf, &globals[i].reg);
+		if (ks) {
+			globals[i].key.key = key_of_conf(&ks->k[0]);
+			globals[i].key.alt_key = ks->n > 1 ? key_of_conf(&ks->k[1]) : 0;
+		}
+	}
+}
+
+/* Was k one of the keys of `action` (a built-in action, or global g) before
+ * the configuration? Those were checked when the screens were registered. */
+static bool built_in_key(int action, int g, int k)
+{
+	if (g >= 0)
+		return k && (k == globals[g].reg.key || k == globals[g].reg.alt_key);
+	for (const struct tui_key *e = builtin_defaults; e->key || e->action; e++)
+		if (e->action == action && k && (k == e->key || k == e->alt_key))
+			return true;
+	return false;
+}
+
+/* "Screen · what the key does" into out; true. */
+static bool describe(const struct tui_screen_def *def, const struct tui_key *e, char *out, size_t n)
+{
+	const char *what = e->help_key ? e->help_key : e->label_key;
+	snprintf(out, n, "%s%s%s", def && def->title_key ? loc_str(def->title_key) : "",
+	         def && def->title_key && what ? " · " : "", what ? loc_str(what) : "");
+	return true;
+}
+
+/* Does a key table use k? Writes who uses it into out. */
+static bool table_uses(const struct tui_screen_def *def, const struct tui_key *t, int k, char *out,
+                       size_t n)
+{
+	for (const struct tui_key *e = t; e && (e->key || e->action); e++)
+		if (shell_key_match(e, k, false))
+			return describe(def, e, out, n);
+	return false;
+}
+
+/* Who else uses key k (the key of built-in action `action` or of global
+ * `self`): the other shell keys, the global keys, the built-in screens and
+ * the screens of the home menu with their hotkeys. */
+static bool key_used(int k, int action, int self, char *out, size_t n)
+{
+	for (const struct tui_key *e = builtin_keys; e->key || e->action; e++)
+		if (e->action != action && shell_key_match(e, k, false))
+			return describe(NULL, e, out, n);
+	for (int i = 0; i < nglobals; i++)
+		if (i != self && shell_key_match(&globals[i].key, k, false))
+			return describe(NULL, &globals[i].key, out, n);
+	const struct tui_screen_def *own[] = {&tui_home_screen, &tui_login_screen,
+	                                      &tui_help_screen};
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (table_uses(own[i], own[i]->keys, k, out, n))
+			return true;
+	for (int i = 0; i < nmenu; i++) {
+		if (table_uses(menu[i].def, menu[i].def->keys, k, out, n))
+			return true;
+		if (menu[i].hotkey && one_match(menu[i].hotkey, k, false)) {
+			snprintf(out, n, "%s · %s", loc_str("home:menu"),
+			         loc_str(menu[i].label_key));
+			return true;
+		}
+	}
+	/* The locked screen signs out with F10 / Alt-Q. */
+	if (k == TUI_FKEY(10) || one_match(TUI_ALT('q'), k, false)) {
+		snprintf(out, n, "%s", loc_str("lock:hint"));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A key set in the configuration that a screen already uses would take that
+ * key away from it without a word: refuse to start instead, saying which.
+ * Only keys that differ from the built-in ones are checked. 0, or -1 with
+ * the message in msg.
+ */
+static int check_conf_keys(const struct conf *cf, char *msg, size_t n)
+{
+	char who[300], kn[40];
+	for (size_t a = 0; a < sizeof builtin_actions / sizeof builtin_actions[0]; a++) {
+		const struct conf_keys *ks = conf_keys_for(cf, builtin_actions[a].conf_name);
+		for (int i = 0; ks && i < ks->n; i++) {
+			int k = key_of_conf(&ks->k[i]);
+			if (built_in_key(builtin_actions[a].action, -1, k) ||
+			    !key_used(k, builtin_actions[a].action, -1, who, sizeof who))
+				continue;
+			tui_key_name(k, kn, sizeof kn);
+			loc_fmt(msg, n, "tui:key_conflict", kn, builtin_actions[a].conf_name, who);
+			return -1;
+		}
+	}
+	for (int g = 0; g < nglobals; g++) {
+		const struct conf_keys *ks = global_conf(cf, &globals[g].reg);
+		for (int i = 0; ks && i < ks->n && i < 2; i++) {
+			int k = key_of_conf(&ks->k[i]);
+			if (built_in_key(0, g, k) || !key_used(k, 0, g, who, sizeof who))
+				continue;
+			char name[64];
+			global_name(&globals[g].reg, name, sizeof name);
+			tui_key_name(k, kn, sizeof kn);
+			loc_fmt(msg, n, "tui:key_conflict", kn, name, who);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int tui_run(struct qdb *db, const struct conf *cf, const char *lang_override)
 {
 	static struct conf defaults;
@@ -869,6 +1184,15 @@ int tui_run(struct qdb *db, const struct conf *cf, const char *lang_override)
 	}
 	pick_lang(lang_override);
 	sh.idle_ms = idle_ms_of(cf);
+	apply_conf_keys(cf);
+	char kmsg[600];
+	if (check_conf_keys(cf, kmsg, sizeof kmsg) != 0) {
+		fprintf(stderr, "qendra: %s\n", kmsg);
+		apply_conf_keys(NULL);
+		if (own_conf)
+			conf_free(&defaults);
+		return 1;
+	}
 
 	struct qerr e = {0};
 	if (term_start(cf->esc_delay_ms, &e) != 0) {

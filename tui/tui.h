@@ -26,7 +26,11 @@
  *   F9, Alt-L                            switch Albanian / English
  *   F12, Ctrl-\, Alt-X                   hide the screen at once (panic)
  *   Esc                                  back (when the screen ignores it)
- * and the keys registered with tui_register_global (e.g. F2 / Alt-V).
+ * and the keys registered with tui_register_global (e.g. F2 / Alt-V). The
+ * help, language and hide keys always stay on the key bar. They and the
+ * global keys can be set in the configuration: keys.help, keys.language,
+ * keys.hide, and keys.<name> for a global key whose label is "<name>:..."
+ * (or "keys:<name>"), e.g. keys.visit for "visit:key" (see etc/qendra.cfg).
  *
  * Letters: list screens may bind plain letters ('n' new); a screen with
  * text fields must report TUI_ST_TYPING from its state op while a field has
@@ -113,6 +117,19 @@ enum {
 	TUI_NEED_MANAGER = 1u << 2, /* manager only */
 };
 
+/*
+ * The roles a key is for, also in `needs`:
+ *   {'l', TUI_K_ENTER, "schedule:kb_log", "schedule:k_log", A_LOG,
+ *    TUI_NEED_ROW | TUI_NEED_ROLES(TUI_ROLE(DB_ROLE_MANAGER) | TUI_ROLE(DB_ROLE_COUNSELLOR))}
+ * No role bits means every role. For the other roles the entry is left out
+ * of the key bar and of help, and pressing its key shows a message instead
+ * of calling the screen (unless another entry of the same key is theirs).
+ * (Roles live in `needs` rather than in a field of their own so that key
+ * tables written as {key, alt, label, help, action, needs} stay complete.)
+ */
+#define TUI_NEED_ROLE_SHIFT  16
+#define TUI_NEED_ROLES(mask) ((unsigned)(mask) << TUI_NEED_ROLE_SHIFT)
+
 /* Bits of a screen's state op. */
 enum {
 	TUI_ST_ROW = TUI_NEED_ROW, /* a row is selected */
@@ -130,7 +147,7 @@ struct tui_key {
 	const char *label_key; /* short key-bar label ("keys:new"); NULL = not in the bar */
 	const char *help_key;  /* help-screen text; NULL = use label_key */
 	int action;            /* > 0: handed to the key op as ev->action */
-	unsigned needs;        /* TUI_NEED_* */
+	unsigned needs;        /* TUI_NEED_*, and TUI_NEED_ROLES(...) */
 };
 
 /* What the key op receives. action is the table's action, 0 for a key not in
@@ -191,6 +208,18 @@ struct tui_screen {
  * Returns 0 or -1.
  */
 int tui_push(const struct tui_screen_def *def, void *arg);
+
+/*
+ * Replace the top screen by a new one, e.g. a "new referral" form that
+ * becomes the referral's own screen once saved. The new screen's init runs
+ * first, in the top slot; when it succeeds the old screen's free runs and
+ * the old screen is gone; when it fails the message is shown and the old
+ * screen stays exactly as it was. Callable from the top screen's own key op
+ * (its state may be freed: return at once, touching nothing of it after a
+ * successful call) and from global handlers. With no screen open it is
+ * tui_push. Returns 0 or -1.
+ */
+int tui_replace(const struct tui_screen_def *def, void *arg);
 
 /* The session: the open database, the configuration (never NULL inside
  * tui_run), the signed-in user and the actor to pass to db/ (NULL before

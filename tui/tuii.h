@@ -46,6 +46,9 @@ void shell_login(const struct db_user *u);
 void shell_logout(void);
 /* Is the shell's state such that a key's needs are met on screen s? */
 bool shell_key_ok(const struct tui_screen *s, const struct tui_key *k);
+/* Is a key for the signed-in user's role (TUI_NEED_ROLES)? Entries that are
+ * not are left out of the key bar and help. */
+bool shell_key_for_role(const struct tui_key *k);
 /* True when key k triggers table entry e in a screen whose typing state is typing. */
 bool shell_key_match(const struct tui_key *e, int k, bool typing);
 /* The built-in global keys, and the registered ones (for help). */

@@ -15,7 +15,11 @@
  * ending the process within 1 s, typed ë/ç (also with no locale set),
  * PuTTY's F1 sequence, a monochrome vt100 with NO_COLOR, field editing,
  * a long name cut with an ellipsis, the home menu of registered screens,
- * logout and quit, and each role's day on a `qendra demo` centre.
+ * logout and quit, each role's day on a `qendra demo` centre (with the
+ * dropout count for registrars and managers), Enter on a line of the day
+ * opening it (referral, dropout list, schedule), keys of other roles left
+ * out and refused, the help/language/hide keys kept on a full key bar, and
+ * keys set in the configuration (keys.*), refused when a screen uses them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -461,6 +465,7 @@ static void test_help(void **state)
 	wait_text(p, "F5, r");
 	wait_text(p, "Fetch the day again");
 	wait_text(p, "F10, q");
+	key(p, "End"); /* the home menu's entries come first: the rest is further down */
 	wait_text(p, "Keys that work everywhere");
 	wait_text(p, "F9, Alt-l");
 	wait_text(p, "F12, Ctrl-\\");
@@ -725,6 +730,8 @@ static void test_demo_day(void **state)
 	wait_text(p, "Appointments today (");
 	assert_absent(p, "Appointments today (0)");
 	wait_text(p, "Referrals waiting (");
+	wait_text(p, "Dropout warning: ");
+	key(p, "End"); /* the centre's figures are at the bottom of a full day */
 	wait_text(p, "Visits today: ");
 	key(p, "F10");
 	wait_text(p, "Sign out of qendra?");
@@ -740,6 +747,207 @@ static void test_demo_day(void **state)
 	wait_text(p, "Today in figures");
 	wait_text(p, "Appointments today: ");
 	assert_absent(p, "Appointments today: 0");
+	assert_absent(p, "Dropout warning"); /* risk data: not a viewer's */
+	pty_free(p);
+}
+
+/* The number at the end of the first "Dropout warning: N children" on the screen. */
+static int dropout_shown(struct pty *p)
+{
+	for (int r = 0; r < 24; r++) {
+		char *row = pty_row(p, r);
+		const char *at = row ? strstr(row, "Dropout warning: ") : NULL;
+		int n = at ? atoi(at + strlen("Dropout warning: ")) : -1;
+		free(row);
+		if (at)
+			return n;
+	}
+	return -1;
+}
+
+/* Enter on a line of the day opens it: a referral its screen, the dropout
+ * count its list (the same number), an appointment the schedule on its
+ * day. A registrar sees the dropout count; the log key of the schedule is
+ * not theirs (left out of the key bar and help, refused with a message). */
+static void test_home_opens(void **state)
+{
+	struct fx *f = *state;
+	struct pty *p = start(f, "en");
+	login_en(p, "arben", "demo-arben");
+	wait_text(p, "Referrals waiting (");
+	wait_text(p, "Dropout warning: ");
+	int shown = dropout_shown(p);
+	assert_true(shown > 0); /* the demo centre has children on the warning */
+	/* The selection starts on the first referral (the oldest overdue). */
+	char *first = NULL;
+	for (int r = 0; r < 24 && !first; r++) {
+		char *row = pty_row(p, r);
+		if (row && strstr(row, "> ")) {
+			first = xstrdup(row);
+		}
+		free(row);
+	}
+	assert_non_null(first);
+	key(p, "Enter");
+	wait_row(p, 0, "Referral");
+	wait_text(p, "History (");
+	free(first);
+	key(p, "Esc");
+	wait_text(p, "Today, ");
+	/* Search the dropout line and open it: the list says the same number. */
+	key(p, "/");
+	type(p, "Dropout");
+	key(p, "Enter");
+	key(p, "Enter");
+	wait_row(p, 0, "Dropout warning");
+	char want[64];
+	snprintf(want, sizeof want, ": %d children", shown);
+	wait_text(p, want);
+	key(p, "Esc");
+	wait_text(p, "Today, ");
+	/* The schedule: no log key for a registrar. */
+	key(p, "s");
+	wait_row(p, 0, "Schedule");
+	char *bar = pty_row(p, 23);
+	assert_non_null(bar);
+	assert_null(strstr(bar, "Log"));
+	free(bar);
+	key(p, "l");
+	wait_text(p, "This key is not for your role.");
+	assert_absent(p, "Session log");
+	key(p, "F1");
+	wait_text(p, "Keys of this screen: Schedule");
+	wait_text(p, "Book");
+	assert_absent(p, "session log");
+	pty_free(p);
+
+	/* A counsellor: Enter on today's first appointment opens the schedule
+	 * on today. */
+	p = start(f, "en");
+	login_en(p, "elira", "demo-elira");
+	wait_text(p, "My appointments today (");
+	assert_absent(p, "My appointments today (0)");
+	assert_absent(p, "Dropout warning"); /* not a counsellor's */
+	key(p, "Enter");
+	wait_row(p, 0, "Schedule");
+	char *top = pty_row(p, 0);
+	char date[16] = "";
+	/* the status line ends with today's date dd.mm.yyyy */
+	if (top && strlen(top) >= 10)
+		snprintf(date, sizeof date, "%s", top + strlen(top) - 10);
+	free(top);
+	char day[40];
+	snprintf(day, sizeof day, "%s", date);
+	wait_text(p, day);
+	wait_text(p, "Day: ");
+	pty_free(p);
+
+	/* A teacher: Enter on a class today opens its roll; the count of rolls
+	 * not taken opens their list. */
+	p = start(f, "en");
+	login_en(p, "mira", "demo-mira");
+	wait_text(p, "My classes today (");
+	assert_absent(p, "My classes today (0)");
+	key(p, "Enter");
+	wait_row(p, 0, "Roll call");
+	key(p, "Esc");
+	wait_text(p, "Today, ");
+	key(p, "/");
+	type(p, "Rolls not taken");
+	key(p, "Enter");
+	key(p, "Enter");
+	wait_row(p, 0, "Rolls not taken");
+	pty_free(p);
+}
+
+/* The help, language and hide keys keep their place on the key bar when a
+ * screen's keys fill it: the schedule in Albanian is the longest. */
+static void test_key_bar_reserved(void **state)
+{
+	struct fx *f = *state;
+	struct pty *p = start(f, "sq");
+	wait_text(p, "Përdoruesi");
+	submit_login(p, "drita", "demo-drita");
+	wait_text(p, "Sot, ");
+	key(p, "s");
+	wait_row(p, 0, "Orari");
+	wait_row(p, 23, "F1 Ndihmë");
+	wait_row(p, 23, "F9 English");
+	wait_row(p, 23, "F12 Fshih");
+	char *bar = pty_row(p, 23);
+	assert_non_null(bar);
+	assert_true(strstr(bar, "F1 Ndihmë") == bar); /* first, then the screen's */
+	assert_true(strstr(bar, "F9 English") < strstr(bar, "F12 Fshih"));
+	free(bar);
+	/* and in English, on a narrow 80 columns, the same */
+	key(p, "F9");
+	wait_row(p, 0, "Schedule");
+	wait_row(p, 23, "F1 Help");
+	wait_row(p, 23, "F9 Shqip");
+	wait_row(p, 23, "F12 Hide");
+	pty_free(p);
+}
+
+static void write_cfg(struct fx *f, const char *text)
+{
+	FILE *fp = fopen(f->cfg, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* keys.* in the configuration move the shell's keys (and a global key's);
+ * a key a screen already uses is refused before the screen is taken. */
+static void test_config_keys(void **state)
+{
+	struct fx *f = *state;
+	write_cfg(f, "ui: { language = \"en\"; };\n"
+	             "keys: {\n  help = \"F1\";\n  hide = [\"F11\", \"Ctrl-\\\\\"];\n"
+	             "  visit = [\"Ctrl-b\", \"Alt-v\"];\n};\n");
+	struct pty *p = start_env(f, 24, 80, "en", true, NULL);
+	login_en(p, CNS_USER, CNS_PASS);
+	wait_row(p, 23, "F11 Hide");
+	wait_row(p, 23, "Ctrl-B Visit");
+	char *bar = pty_row(p, 23);
+	assert_non_null(bar);
+	assert_null(strstr(bar, "F12"));
+	free(bar);
+	/* '?' is no longer help; F1 still is, and help lists the keys as set */
+	key(p, "?");
+	assert_true(pty_wait_stable(p, 200, T_WAIT));
+	assert_absent(p, "Keys of this screen");
+	key(p, "F1");
+	wait_text(p, "Keys of this screen: Today");
+	key(p, "End");
+	wait_text(p, "F11, Ctrl-\\");
+	assert_absent(p, "F12");
+	key(p, "Esc");
+	wait_gone(p, "Keys of this screen");
+	/* F12 does nothing now; F11 hides */
+	key(p, "F12");
+	assert_true(pty_wait_stable(p, 200, T_WAIT));
+	assert_absent(p, "Press Enter to continue.");
+	check_panic(p, "F11");
+	check_panic(p, "C-\\");
+	pty_free(p);
+
+	/* F5 is home's Refresh: refused, saying so, and nothing is shown. */
+	write_cfg(f, "keys: { hide = \"F5\"; };\n");
+	p = start_env(f, 24, 80, "en", true, NULL);
+	wait_text(p, "keys.hide");
+	wait_text(p, "F5");
+	int status = -1;
+	assert_true(pty_exited(p, T_WAIT, &status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	pty_free(p);
+
+	/* A menu hotkey with Alt is taken too (Alt-a opens About on home). */
+	write_cfg(f, "keys: { language = \"Alt-a\"; };\n");
+	p = start_env(f, 24, 80, "en", true, NULL);
+	wait_text(p, "keys.language");
+	assert_true(pty_exited(p, T_WAIT, &status));
+	assert_int_equal(WEXITSTATUS(status), 1);
 	pty_free(p);
 }
 
@@ -818,7 +1026,10 @@ int main(void)
 	    T(test_long_name),
 	    T(test_menu),
 	    T(test_logout_and_quit),
+	    T(test_config_keys),
 	    cmocka_unit_test_setup_teardown(test_demo_day, setup_demo, teardown),
+	    cmocka_unit_test_setup_teardown(test_home_opens, setup_demo, teardown),
+	    cmocka_unit_test_setup_teardown(test_key_bar_reserved, setup_demo, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

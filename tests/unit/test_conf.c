@@ -847,7 +847,7 @@ static void test_settings_table(void **state)
 {
 	(void)state;
 	int n = conf_settings_count();
-	assert_int_equal(n, 36);
+	assert_int_equal(n, 40);
 	assert_null(conf_setting_name(-1));
 	assert_null(conf_setting_name(n));
 	for (int i = 0; i < n; i++) {
@@ -942,6 +942,203 @@ static void test_rules(void **state)
 	conf_free(&c);
 }
 
+/* ---- keys.* --------------------------------------------------------------- */
+
+static void key_ok(const char *name, int kind, int code, const char *shown)
+{
+	struct conf_key k = {0, 0};
+	const char *why = "unset";
+	if (conf_key_parse(name, &k, &why) != 0)
+		print_error("\"%s\": %s\n", name, why);
+	assert_int_equal(conf_key_parse(name, &k, &why), 0);
+	assert_int_equal(k.kind, kind);
+	assert_int_equal(k.code, code);
+	char back[16];
+	conf_key_name(&k, back, sizeof back);
+	assert_string_equal(back, shown);
+	/* what is shown reads back the same */
+	struct conf_key k2;
+	assert_int_equal(conf_key_parse(back, &k2, NULL), 0);
+	assert_int_equal(k2.kind, kind);
+	assert_int_equal(k2.code, code);
+}
+
+static void key_bad(const char *name, const char *want)
+{
+	struct conf_key k = {CONF_KEY_FN, 7};
+	const char *why = NULL;
+	assert_int_equal(conf_key_parse(name, &k, &why), -1);
+	if (!why || strcmp(why, want) != 0)
+		print_error("\"%.40s\": want %s, got %s\n", name ? name : "(null)", want,
+		            why ? why : "(null)");
+	assert_string_equal(why, want);
+	assert_int_equal(k.kind, CONF_KEY_FN); /* untouched */
+	assert_int_equal(k.code, 7);
+}
+
+static void test_key_names(void **state)
+{
+	(void)state;
+	key_ok("F1", CONF_KEY_FN, 1, "F1");
+	key_ok("f12", CONF_KEY_FN, 12, "F12");
+	key_ok("F10", CONF_KEY_FN, 10, "F10");
+	key_ok("Alt-x", CONF_KEY_ALT, 'x', "Alt-x");
+	key_ok("ALT-V", CONF_KEY_ALT, 'v', "Alt-v");
+	key_ok("alt-7", CONF_KEY_ALT, '7', "Alt-7");
+	key_ok("Ctrl-\\", CONF_KEY_CTRL, '\\', "Ctrl-\\");
+	key_ok("ctrl-B", CONF_KEY_CTRL, 'b', "Ctrl-b");
+	key_ok("Ctrl-_", CONF_KEY_CTRL, '_', "Ctrl-_");
+	key_ok("?", CONF_KEY_CHAR, '?', "?");
+	key_ok("~", CONF_KEY_CHAR, '~', "~");
+	key_bad(NULL, "conf:empty");
+	key_bad("", "conf:empty");
+	key_bad("F0", "conf:key_name");
+	key_bad("F01", "conf:key_name");
+	key_bad("F13", "conf:key_name");
+	key_bad("F123", "conf:key_name");
+	key_bad("F", "conf:key_reserved"); /* a plain letter */
+	key_bad("Alt-", "conf:key_name");
+	key_bad("Alt-xx", "conf:key_name");
+	key_bad("Alt-?", "conf:key_name");
+	key_bad("Alt-ë", "conf:key_name");
+	key_bad("Shift-F1", "conf:key_name");
+	key_bad("Esc", "conf:key_name");
+	key_bad("Enter", "conf:key_name");
+	key_bad("ë", "conf:key_name");
+	key_bad("\x7f", "conf:key_name");
+	key_bad("\t", "conf:key_name");
+	key_bad("\xff", "conf:key_name");
+	key_bad("\xe2\x80\x8f", "conf:key_name"); /* a right-to-left mark */
+	key_bad("'; DROP TABLE app_user; --", "conf:key_name");
+	/* kept for typing and moving */
+	key_bad("a", "conf:key_reserved");
+	key_bad("Q", "conf:key_reserved");
+	key_bad("5", "conf:key_reserved");
+	key_bad(" ", "conf:key_reserved");
+	key_bad("/", "conf:key_reserved");
+	key_bad("Ctrl-h", "conf:key_reserved");
+	key_bad("Ctrl-I", "conf:key_reserved");
+	key_bad("Ctrl-m", "conf:key_reserved");
+	key_bad("Ctrl-u", "conf:key_reserved");
+	key_bad("Ctrl-[", "conf:key_reserved");
+	char *big = xmalloc(10001);
+	memset(big, 'F', 10000);
+	big[10000] = '\0';
+	key_bad(big, "conf:key_name");
+	free(big);
+	char name[16] = "x";
+	conf_key_name(NULL, name, sizeof name);
+	assert_string_equal(name, "");
+}
+
+static void test_keys(void **state)
+{
+	(void)state;
+	struct conf c;
+	conf_defaults(&c);
+	/* the built-in keys */
+	assert_int_equal(c.key_help.n, 3);
+	assert_int_equal(c.key_help.k[0].kind, CONF_KEY_FN);
+	assert_int_equal(c.key_help.k[0].code, 1);
+	assert_int_equal(c.key_help.k[1].kind, CONF_KEY_CHAR);
+	assert_int_equal(c.key_language.n, 2);
+	assert_int_equal(c.key_language.k[0].code, 9);
+	assert_int_equal(c.key_hide.n, 3);
+	assert_int_equal(c.key_hide.k[1].kind, CONF_KEY_CTRL);
+	assert_int_equal(c.key_hide.k[1].code, '\\');
+	assert_int_equal(c.key_visit.n, 2);
+	assert_int_equal(c.key_visit.k[1].kind, CONF_KEY_ALT);
+	assert_int_equal(c.key_visit.k[1].code, 'v');
+	assert_ptr_equal(conf_keys_for(&c, "hide"), &c.key_hide);
+	assert_ptr_equal(conf_keys_for(&c, "visit"), &c.key_visit);
+	assert_null(conf_keys_for(&c, "keys.hide"));
+	assert_null(conf_keys_for(&c, "rooms"));
+	assert_null(conf_keys_for(&c, ""));
+	assert_null(conf_keys_for(NULL, "hide"));
+	assert_null(conf_keys_for(&c, NULL));
+	conf_free(&c);
+
+	/* one key, or a list; the rest keeps its defaults */
+	expect_ok("keys:\n{\n\thide = \"F11\";\n};\n", &c);
+	assert_int_equal(c.key_hide.n, 1);
+	assert_int_equal(c.key_hide.k[0].code, 11);
+	assert_int_equal(c.key_help.n, 3);
+	conf_free(&c);
+	expect_ok("keys = { visit = [\"F3\", \"Alt-b\"]; hide = (\"Ctrl-b\", \"~\"); };", &c);
+	assert_int_equal(c.key_visit.k[0].code, 3);
+	assert_int_equal(c.key_visit.k[1].code, 'b');
+	assert_int_equal(c.key_hide.n, 2);
+	assert_int_equal(c.key_hide.k[1].kind, CONF_KEY_CHAR);
+	/* and it dumps and loads back the same */
+	char *text = conf_dump(&c);
+	assert_non_null(strstr(text, "visit = [\"F3\", \"Alt-b\"];"));
+	assert_non_null(strstr(text, "hide = [\"Ctrl-b\", \"~\"];"));
+	assert_non_null(strstr(text, "help = [\"F1\", \"?\", \"Alt-h\"];"));
+	struct conf b;
+	struct qerr e;
+	conf_defaults(&b);
+	assert_int_equal(load_text(&b, text, &e), 0);
+	assert_conf_equal(&c, &b);
+	free(text);
+	conf_free(&b);
+	conf_free(&c);
+	/* Ctrl-\ written in the file's own syntax */
+	expect_ok("keys: { hide = [\"Ctrl-\\\\\", \"F11\"]; };", &c);
+	assert_int_equal(c.key_hide.k[0].kind, CONF_KEY_CTRL);
+	assert_int_equal(c.key_hide.k[0].code, '\\');
+	conf_free(&c);
+	/* two actions may swap keys: the result is what counts */
+	expect_ok("keys: { help = \"F9\"; language = [\"F1\", \"Alt-l\"]; };", &c);
+	assert_int_equal(c.key_help.k[0].code, 9);
+	assert_int_equal(c.key_language.k[0].code, 1);
+	conf_free(&c);
+
+	/* mistakes, with the line */
+	expect_error("keys: {\n hide = 5;\n};", "conf:want_keys", "keys.hide", 2);
+	expect_error("keys: {\n hide = true;\n};", "conf:want_keys", "keys.hide", 2);
+	expect_error("keys: {\n hide = (\"F11\", 3);\n};", "conf:want_keys", "keys.hide[2]", 2);
+	expect_error("keys: {\n hide = ( { key = \"F11\"; } );\n};", "conf:want_keys",
+	             "keys.hide[1]", 2);
+	expect_error("keys: {\n hide = [];\n};", "conf:empty", "keys.hide", 2);
+	expect_error("keys: {\n hide = \"\";\n};", "conf:empty", "keys.hide", 2);
+	expect_error("keys: {\n\n hide = \"Shift-F1\";\n};", "conf:key_name",
+	             "keys.hide = \"Shift-F1\"", 3);
+	expect_error("keys: {\n hide = [\"F11\", \"Ctrl-h\"];\n};", "conf:key_reserved",
+	             "keys.hide[2] = \"Ctrl-h\"", 2);
+	expect_error("keys: {\n help = [\"F1\", \"f1\"];\n};", "conf:duplicate", "keys.help[2]", 2);
+	expect_error("keys: {\n visit = [\"F3\", \"F4\", \"F5\"];\n};", "conf:keys_too_many",
+	             "keys.visit (3, at most 2)", 2);
+	expect_error("keys: {\n hide = [\"F11\", \"F10\", \"Alt-x\", \"Alt-y\"];\n};",
+	             "conf:keys_too_many", "at most 3", 2);
+	/* the same key for two actions: named both, at the later line */
+	expect_error("keys: {\n help = [\"F1\", \"?\"];\n visit = [\"F3\", \"?\"];\n};",
+	             "conf:key_twice", "keys.help, keys.visit = \"?\"", 3);
+	expect_error("keys: {\n hide = \"F2\";\n};", "conf:key_twice",
+	             "keys.hide, keys.visit = \"F2\"", 2);
+	expect_error("keys: { undo = \"F3\"; };", "conf:unknown", "keys.undo", 1);
+	/* hostile text */
+	char *fill = xmalloc(10001);
+	memset(fill, 'x', 10000);
+	fill[10000] = '\0';
+	char *big = xasprintf("keys: { hide = \"%s\"; };", fill);
+	expect_error(big, "conf:too_long", "keys.hide", 1);
+	free(big);
+	free(fill);
+	expect_error("keys: { hide = \"\xff\"; };", "conf:utf8", "keys.hide", 1);
+	expect_error("keys: { hide = \"F\x01\"; };", "conf:control", "keys.hide", 1);
+	expect_error("keys: { hide = \"\xe2\x80\x8f"
+	             "F11\"; };",
+	             "conf:control", "keys.hide", 1);
+	expect_error("keys: { hide = \"'; DROP TABLE x; --\"; };", "conf:key_name", "keys.hide", 1);
+	/* a bad file leaves the keys as they were */
+	conf_defaults(&c);
+	assert_int_equal(load_text(&c, "keys: { hide = \"F11\"; help = \"F11\"; };", &e), -1);
+	assert_string_equal(e.key, "conf:key_twice");
+	assert_int_equal(c.key_hide.n, 3);
+	assert_int_equal(c.key_hide.k[0].code, 12);
+	conf_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,6 +1158,8 @@ int main(void)
 	    cmocka_unit_test(test_dump_round_trip),
 	    cmocka_unit_test(test_settings_table),
 	    cmocka_unit_test(test_rules),
+	    cmocka_unit_test(test_key_names),
+	    cmocka_unit_test(test_keys),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
