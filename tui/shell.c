@@ -218,15 +218,42 @@ const struct tui_key *shell_global_key(int i, bool *allowed)
 	return &globals[i].key;
 }
 
+/*
+ * The order of the home menu follows a centre's day rather than the order
+ * in which files happen to register (link order): the front door first,
+ * then care, then the overviews; screens not named here come after these,
+ * in registration order, and "about" last.
+ */
+static const char *const menu_order[] = {
+    "families",     "desk_visits", "desk_waiting", "schedule", "roll_today", "classes",
+    "roll_missing", "dropout",     "activities",   "reports",  NULL,
+};
+
+static int menu_rank(const struct tui_screen_def *def)
+{
+	if (def->name && strcmp(def->name, "about") == 0)
+		return 1000;
+	for (int i = 0; menu_order[i]; i++)
+		if (def->name && strcmp(def->name, menu_order[i]) == 0)
+			return i;
+	return 500;
+}
+
 int shell_menu(struct shell_menu *out, int max)
 {
 	int n = 0;
 	for (int i = 0; i < nmenu && n < max; i++) {
 		if (!sh.logged_in || !(menu[i].roles & TUI_ROLE(sh.actor.role)))
 			continue;
-		out[n].def = menu[i].def;
-		out[n].label_key = menu[i].label_key;
-		out[n].hotkey = menu[i].hotkey;
+		/* insertion by rank; equal ranks keep registration order */
+		int r = menu_rank(menu[i].def), j = n;
+		while (j > 0 && menu_rank(out[j - 1].def) > r) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j].def = menu[i].def;
+		out[j].label_key = menu[i].label_key;
+		out[j].hotkey = menu[i].hotkey;
 		n++;
 	}
 	return n;
