@@ -14,12 +14,16 @@
 #include <termios.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <fcntl.h>
 
 #include <sqlite3.h>
 
 #include "conf/conf.h"
 #include "db/db.h"
 #include "db/demo.h"
+#include "db/report.h"
+#include "forms/form.h"
+#include "forms/report_fmt.h"
 #include "locale/loc.h"
 #include "util/util.h"
 
@@ -79,6 +83,8 @@ static void usage(FILE *f)
 	    "cli:help_check",
 	    "qendra backup [FILE]",
 	    "cli:help_backup",
+	    "qendra report --from DATE --to DATE [--municipality M] [--csv FILE] [--exact]",
+	    "report:help",
 	    "qendra locale-check [DIR]",
 	    "cli:help_locale_check",
 	    "qendra config-check",
@@ -545,6 +551,96 @@ static int cmd_config_check(struct cli *c)
 	return 0;
 }
 
+/* qendra report: the programme indicators as a text page on stdout, or as a
+ * CSV file (0600, never over an existing file) with counts under 5 as "<5"
+ * unless --exact. Acts as the system. */
+static int cmd_report(struct cli *c)
+{
+	static const char *const opts[] = {"--from", "--to", "--municipality", "--csv", NULL};
+	bool exact = false;
+	for (int i = 1; i < c->nargs; i++)
+		if (strcmp(c->args[i], "--exact") == 0) {
+			exact = true;
+			size_t rest = (size_t)(c->nargs - i);
+			memmove(&c->args[i], &c->args[i + 1], sizeof *c->args * rest);
+			c->nargs--;
+			i--;
+		}
+	if (!known_opts(c, 1, opts))
+		return 2;
+	const char *from = opt_value(c, 1, "--from"), *to = opt_value(c, 1, "--to");
+	const char *muni = opt_value(c, 1, "--municipality"), *csv = opt_value(c, 1, "--csv");
+	if (!from || !to)
+		return fail(2, "report:usage", NULL);
+	struct db_report_query q = {0};
+	struct db_report_band bands[DB_REPORT_MAX_BANDS];
+	struct qerr e = {0};
+	char today[11];
+	util_today(today);
+	if (form_date(from, today, q.from, &e) || form_date(to, today, q.to, &e))
+		return fail_err(2, &e);
+	if (muni && strlen(muni) >= sizeof q.municipality)
+		return fail(2, "report:bad_municipality", NULL);
+	util_strlcpy(q.municipality, muni ? muni : "", sizeof q.municipality);
+	util_strlcpy(q.centre_municipality, c->conf.municipality, sizeof q.centre_municipality);
+	for (int i = 0; i < c->conf.age_bands.n && i < DB_REPORT_MAX_BANDS; i++) {
+		util_strlcpy(bands[i].key, c->conf.age_bands.items[i].key, sizeof bands[i].key);
+		bands[i].min = c->conf.age_bands.items[i].min;
+		bands[i].max = c->conf.age_bands.items[i].max;
+	}
+	q.bands = bands;
+	q.nbands = c->conf.age_bands.n;
+	if (q.nbands > DB_REPORT_MAX_BANDS)
+		q.nbands = DB_REPORT_MAX_BANDS;
+	struct qdb *db;
+	if (open_db(c, false, &db))
+		return 1;
+	struct db_report r;
+	int rc = db_report_compute(db, NULL, &q, &r, &e);
+	db_close(db);
+	if (rc) {
+		db_report_free(&r);
+		return fail_err(rc == DB_INVALID ? 2 : 1, &e);
+	}
+	struct form_report_opts fo = {!exact, form_report_label_loc, &c->conf};
+	if (!csv) {
+		char *page = form_report_text(&r, &fo, FORM_REPORT_BOTH, 80);
+		fputs(page, stdout);
+		free(page);
+		db_report_free(&r);
+		return 0;
+	}
+	char *text = form_report_csv(&r, &fo);
+	db_report_free(&r);
+	int fd = open(csv, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int en = errno;
+		free(text);
+		if (en == EEXIST)
+			return fail(1, "report:csv_exists", "%s", csv);
+		return fail(1, "report:csv_failed", "%s: %s", csv, strerror(en));
+	}
+	size_t len = strlen(text), off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	free(text);
+	if (off < len || fsync(fd) != 0 || close(fd) != 0) {
+		int en = errno;
+		unlink(csv);
+		return fail(1, "report:csv_failed", "%s: %s", csv, strerror(en));
+	}
+	char msg[600];
+	loc_fmt(msg, sizeof msg, "report:csv_done", csv);
+	puts(msg);
+	return 0;
+}
+
 static int run_tui(struct cli *c, cli_tui_fn tui)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -630,6 +726,8 @@ int cli_main(int argc, char **argv, cli_tui_fn tui)
 		rc = cmd_check(&c);
 	else if (strcmp(c.args[0], "backup") == 0)
 		rc = cmd_backup(&c);
+	else if (strcmp(c.args[0], "report") == 0)
+		rc = cmd_report(&c);
 	else if (strcmp(c.args[0], "locale-check") == 0)
 		rc = cmd_locale_check(&c);
 	else if (strcmp(c.args[0], "config-check") == 0)
