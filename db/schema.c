@@ -443,10 +443,17 @@ static const char m3[] =
 	"CREATE INDEX person_sort ON person(sort_key, id);";
 /* clang-format on */
 
+/* Migration 4: date indexes for the period reports (db/report.c), which
+ * select screenings, referrals and class sessions by date. */
+static const char m4[] = "CREATE INDEX screening_on ON screening(screened_on);"
+                         "CREATE INDEX referral_on ON referral(referred_on);"
+                         "CREATE INDEX class_session_on ON class_session(held_on);";
+
 static const struct dbi_migration migrations[] = {
     {1, "initial schema: every record kind of DESIGN.md section 2", m1},
     {2, "family head names and risk level kept by triggers, for the families list", m2},
     {3, "person.sort_key: the Albanian order as a plain index, for fast search", m3},
+    {4, "date indexes for the period reports", m4},
 };
 
 const struct dbi_migration *dbi_migrations(int *n)
