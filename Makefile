@@ -30,7 +30,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC  = $(wildcard tests/e2e/test_*.c)
 E2E_BIN  = $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/e2e_%)
-E2E_LIB  = $(BUILD)/tests/e2e/pty.o $(BUILD)/util/util.o
+E2E_LIB  = $(BUILD)/tests/e2e/pty.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/util/util.o
 
 .PHONY: all deps run test unit e2e asan bench format format-check clean demo-db
 

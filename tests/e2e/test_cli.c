@@ -19,26 +19,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include "tests/e2e/e2e.h"
 #include "util/util.h"
-
-struct fx {
-	char dir[64];
-	char db[128];
-};
-
-static const char *bin(void)
-{
-	const char *b = getenv("QENDRA_BIN");
-	return b && *b ? b : "./qendra";
-}
 
 /* Run a shell command; capture stdout+stderr into *out (malloc'd); return the exit code. */
 static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -72,11 +60,9 @@ static int run(char **out, const char *fmt, ...)
 
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qendra-cli-XXXXXX");
-	if (!mkdtemp(f->dir))
+	struct e2e_fx *f = e2e_fx_new("cli");
+	if (!f)
 		return -1;
-	snprintf(f->db, sizeof f->db, "%s/c.db", f->dir);
 	/* No configuration from the developer's machine leaks in. */
 	char *home = xasprintf("%s/home", f->dir);
 	mkdir(home, 0700);
@@ -88,29 +74,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
-	int rc = system(cmd);
-	free(cmd);
-	free(f);
-	return rc == 0 ? 0 : -1;
-}
-
+/* One value of a query, "" when there is no row or it is NULL (caller frees). */
 static char *sql1(const char *db, const char *sql)
 {
-	sqlite3 *h;
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	char *r = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r = xstrdup(sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0)
-		                                       : "");
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return r ? r : xstrdup("");
+	char *v = e2e_db_text(db, sql);
+	return v ? v : xstrdup("");
 }
 
 static int lines(const char *s)
@@ -121,14 +89,14 @@ static int lines(const char *s)
 	return n;
 }
 
-static void init_db(struct fx *f)
+static void init_db(struct e2e_fx *f)
 {
 	char *out;
 	int rc =
 	    run(&out,
 	        "QENDRA_INIT_PASSWORD='Fjalë-kalim-9' '%s' --lang en init --db '%s' --user drita"
 	        " --name 'Drita Hoxha'",
-	        bin(), f->db);
+	        e2e_bin(), f->db);
 	if (rc)
 		fprintf(stderr, "%s", out);
 	assert_int_equal(rc, 0);
@@ -139,21 +107,21 @@ static void test_help_version(void **state)
 {
 	(void)state;
 	char *out;
-	assert_int_equal(run(&out, "'%s' --version", bin()), 0);
+	assert_int_equal(run(&out, "'%s' --version", e2e_bin()), 0);
 	assert_non_null(strstr(out, "qendra " QENDRA_VERSION));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en --help", bin()), 0);
+	assert_int_equal(run(&out, "'%s' --lang en --help", e2e_bin()), 0);
 	assert_non_null(strstr(out, "qendra init"));
 	assert_non_null(strstr(out, "qendra backup"));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang sq --help", bin()), 0);
+	assert_int_equal(run(&out, "'%s' --lang sq --help", e2e_bin()), 0);
 	assert_non_null(strstr(out, "Përdorimi"));
 	free(out);
 }
 
 static void test_init_and_plain_sqlite(void **state)
 {
-	struct fx *f = *state;
+	struct e2e_fx *f = *state;
 	init_db(f);
 	char *s = sql1(f->db, "PRAGMA integrity_check");
 	assert_string_equal(s, "ok");
@@ -209,7 +177,7 @@ static void test_init_and_plain_sqlite(void **state)
 	assert_int_equal(run(&out,
 	                     "QENDRA_INIT_PASSWORD=other-pass-1 '%s' --lang en init --db '%s'"
 	                     " --user other",
-	                     bin(), f->db),
+	                     e2e_bin(), f->db),
 	                 1);
 	assert_int_equal(lines(out), 1);
 	free(out);
@@ -220,19 +188,19 @@ static void test_init_and_plain_sqlite(void **state)
 
 static void test_users(void **state)
 {
-	struct fx *f = *state;
+	struct e2e_fx *f = *state;
 	init_db(f);
 	char *out;
 	assert_int_equal(run(&out,
 	                     "printf 'arben-pass-1\\n' | '%s' --lang en user add --db '%s' arben"
 	                     " --role punonjes_social --name 'Arben Kola'",
-	                     bin(), f->db),
+	                     e2e_bin(), f->db),
 	                 0);
 	free(out);
 	assert_int_equal(run(&out,
 	                     "printf 'mira-pass-1\\n' | '%s' --lang en user add --db '%s' mira"
 	                     " --role teacher --name 'Mira Leka'",
-	                     bin(), f->db),
+	                     e2e_bin(), f->db),
 	                 0);
 	free(out);
 	/* Bad input: one line, non-zero. */
@@ -247,7 +215,7 @@ static void test_users(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *cmd = xasprintf("--db '%s' %s", f->db, bad[i]);
-		int rc = run(&out, "printf 'password-ok-1\\n' | '%s' --lang en %s", bin(), cmd);
+		int rc = run(&out, "printf 'password-ok-1\\n' | '%s' --lang en %s", e2e_bin(), cmd);
 		if (rc == 0 || lines(out) != 1)
 			fail_msg("'%s' -> %d: %s", cmd, rc, out);
 		assert_non_null(strstr(out, "qendra: "));
@@ -257,18 +225,19 @@ static void test_users(void **state)
 	char *s = sql1(f->db, "SELECT count(*) FROM app_user");
 	assert_string_equal(s, "3");
 	free(s);
-	assert_int_equal(run(&out, "'%s' --lang en user list --db '%s'", bin(), f->db), 0);
+	assert_int_equal(run(&out, "'%s' --lang en user list --db '%s'", e2e_bin(), f->db), 0);
 	assert_non_null(strstr(out, "arben"));
 	assert_non_null(strstr(out, "Teacher"));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en user disable --db '%s' arben", bin(), f->db), 0);
+	assert_int_equal(run(&out, "'%s' --lang en user disable --db '%s' arben", e2e_bin(), f->db),
+	                 0);
 	free(out);
 	s = sql1(f->db, "SELECT active FROM app_user WHERE username = 'arben'");
 	assert_string_equal(s, "0");
 	free(s);
 	assert_int_equal(run(&out,
 	                     "printf 'new-pass-22\\n' | '%s' --lang en user passwd --db '%s' mira",
-	                     bin(), f->db),
+	                     e2e_bin(), f->db),
 	                 0);
 	free(out);
 	s = sql1(
@@ -280,19 +249,21 @@ static void test_users(void **state)
 
 static void test_check_backup(void **state)
 {
-	struct fx *f = *state;
+	struct e2e_fx *f = *state;
 	init_db(f);
 	char *out;
-	assert_int_equal(run(&out, "'%s' --lang en check --db '%s'", bin(), f->db), 0);
+	assert_int_equal(run(&out, "'%s' --lang en check --db '%s'", e2e_bin(), f->db), 0);
 	assert_non_null(strstr(out, "ok"));
 	free(out);
 	char *copy = xasprintf("%s/copy.db", f->dir);
-	assert_int_equal(run(&out, "'%s' --lang en backup --db '%s' '%s'", bin(), f->db, copy), 0);
+	assert_int_equal(run(&out, "'%s' --lang en backup --db '%s' '%s'", e2e_bin(), f->db, copy),
+	                 0);
 	free(out);
 	char *s = sql1(copy, "SELECT username FROM app_user");
 	assert_string_equal(s, "drita");
 	free(s);
-	assert_int_equal(run(&out, "'%s' --lang en backup --db '%s' '%s'", bin(), f->db, copy), 1);
+	assert_int_equal(run(&out, "'%s' --lang en backup --db '%s' '%s'", e2e_bin(), f->db, copy),
+	                 1);
 	assert_int_equal(lines(out), 1); /* never overwrites */
 	free(out);
 	/* Default folder from the configuration, rotated to backup.keep copies. */
@@ -305,7 +276,7 @@ static void test_check_backup(void **state)
 		    run(&out,
 		        "QENDRA_NOW='2026-11-2%d 10:00:00' '%s' --lang en --config '%s'"
 		        " backup --db '%s'",
-		        i, bin(), cfg, f->db),
+		        i, e2e_bin(), cfg, f->db),
 		    0);
 		free(out);
 	}
@@ -320,10 +291,10 @@ static void test_check_backup(void **state)
 	for (int i = 0; i < 8192; i++)
 		fputc('x', c);
 	fclose(c);
-	assert_int_equal(run(&out, "'%s' --lang en check --db '%s'", bin(), bad), 1);
+	assert_int_equal(run(&out, "'%s' --lang en check --db '%s'", e2e_bin(), bad), 1);
 	assert_int_equal(lines(out), 1);
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en check --db '%s/none.db'", bin(), f->dir), 1);
+	assert_int_equal(run(&out, "'%s' --lang en check --db '%s/none.db'", e2e_bin(), f->dir), 1);
 	assert_int_equal(lines(out), 1);
 	free(out);
 	free(bad);
@@ -331,50 +302,42 @@ static void test_check_backup(void **state)
 	free(copy);
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *c = fopen(path, "w");
-	assert_non_null(c);
-	fputs(text, c);
-	fclose(c);
-}
-
 static void test_config_errors(void **state)
 {
-	struct fx *f = *state;
+	struct e2e_fx *f = *state;
 	init_db(f);
 	char *cfg = xasprintf("%s/bad.cfg", f->dir);
 	char *out;
-	write_file(cfg,
-	           "# qendra\ncentre = { name = \"Qendra\"; };\nui = { idle_lock_minutes = ; };\n");
+	e2e_write_file(
+	    cfg, "# qendra\ncentre = { name = \"Qendra\"; };\nui = { idle_lock_minutes = ; };\n");
 	assert_int_equal(
-	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db), 2);
+	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", e2e_bin(), cfg, f->db), 2);
 	assert_non_null(strstr(out, cfg));
 	assert_non_null(strstr(out, ":3"));
 	free(out);
-	write_file(cfg, "centre = { name = \"Qendra\"; colour = \"red\"; };\n");
+	e2e_write_file(cfg, "centre = { name = \"Qendra\"; colour = \"red\"; };\n");
 	assert_int_equal(
-	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db), 2);
+	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", e2e_bin(), cfg, f->db), 2);
 	assert_non_null(strstr(out, "centre.colour"));
 	free(out);
-	write_file(cfg, "ui = { idle_lock_minutes = 100000; };\n");
+	e2e_write_file(cfg, "ui = { idle_lock_minutes = 100000; };\n");
 	assert_int_equal(
-	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", bin(), cfg, f->db), 2);
+	    run(&out, "'%s' --lang en --config '%s' check --db '%s'", e2e_bin(), cfg, f->db), 2);
 	assert_non_null(strstr(out, "idle_lock_minutes"));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en --config '%s/missing.cfg' check", bin(), f->dir),
-	                 2);
+	assert_int_equal(
+	    run(&out, "'%s' --lang en --config '%s/missing.cfg' check", e2e_bin(), f->dir), 2);
 	free(out);
 	/* The documented example is valid. */
-	assert_int_equal(run(&out, "'%s' --lang en --config etc/qendra.cfg config-check", bin()),
-	                 0);
+	assert_int_equal(
+	    run(&out, "'%s' --lang en --config etc/qendra.cfg config-check", e2e_bin()), 0);
 	free(out);
 	free(cfg);
 }
 
 static void test_damaged_catalogues(void **state)
 {
-	struct fx *f = *state;
+	struct e2e_fx *f = *state;
 	init_db(f);
 	char *loc = xasprintf("%s/loc", f->dir);
 	char *out;
@@ -389,21 +352,21 @@ static void test_damaged_catalogues(void **state)
 	        loc),
 	    0);
 	free(out);
-	assert_int_equal(
-	    run(&out, "QENDRA_LOCALE_DIR='%s' '%s' --lang sq check --db '%s'", loc, bin(), f->db),
-	    0);
+	assert_int_equal(run(&out, "QENDRA_LOCALE_DIR='%s' '%s' --lang sq check --db '%s'", loc,
+	                     e2e_bin(), f->db),
+	                 0);
 	/* the missing Albanian text falls back to English, never blank */
 	assert_non_null(strstr(out, "ok: the database and its search index are sound."));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en locale-check '%s'", bin(), loc), 1);
+	assert_int_equal(run(&out, "'%s' --lang en locale-check '%s'", e2e_bin(), loc), 1);
 	assert_non_null(strstr(out, "check_ok"));
 	assert_non_null(strstr(out, "BOM"));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en locale-check locale", bin()), 0);
+	assert_int_equal(run(&out, "'%s' --lang en locale-check locale", e2e_bin()), 0);
 	free(out);
 	/* No catalogue at all: one line, exit 2, no crash. */
 	assert_int_equal(run(&out, "QENDRA_LOCALE_DIR='%s/none' '%s' --config /dev/null --version",
-	                     f->dir, bin()),
+	                     f->dir, e2e_bin()),
 	                 0);
 	free(out);
 	free(loc);
@@ -411,19 +374,19 @@ static void test_damaged_catalogues(void **state)
 
 static void test_demo(void **state)
 {
-	struct fx *f = *state;
+	struct e2e_fx *f = *state;
 	char *a = xasprintf("%s/a.db", f->dir), *b = xasprintf("%s/b.db", f->dir);
 	char *out;
 	assert_int_equal(run(&out,
 	                     "QENDRA_NOW='2026-11-23 09:00:00' '%s' --lang en demo --db '%s'"
 	                     " --families 20 --seed 7",
-	                     bin(), a),
+	                     e2e_bin(), a),
 	                 0);
 	free(out);
 	assert_int_equal(run(&out,
 	                     "QENDRA_NOW='2026-11-23 09:00:00' '%s' --lang en demo --db '%s'"
 	                     " --families 20 --seed 7",
-	                     bin(), b),
+	                     e2e_bin(), b),
 	                 0);
 	free(out);
 	const char *fp =
@@ -435,17 +398,17 @@ static void test_demo(void **state)
 	assert_string_equal(x, y);
 	free(x);
 	free(y);
-	assert_int_equal(run(&out, "'%s' --lang en demo --db '%s'", bin(), a), 1); /* exists */
+	assert_int_equal(run(&out, "'%s' --lang en demo --db '%s'", e2e_bin(), a), 1); /* exists */
 	assert_int_equal(lines(out), 1);
 	free(out);
 	assert_int_equal(
-	    run(&out, "'%s' --lang en demo --db '%s/z.db' --families abc", bin(), f->dir), 2);
+	    run(&out, "'%s' --lang en demo --db '%s/z.db' --families abc", e2e_bin(), f->dir), 2);
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en demo-logins", bin()), 0);
+	assert_int_equal(run(&out, "'%s' --lang en demo-logins", e2e_bin()), 0);
 	assert_non_null(strstr(out, "drita"));
 	assert_non_null(strstr(out, "demo-mira"));
 	free(out);
-	assert_int_equal(run(&out, "'%s' --lang en check --db '%s'", bin(), a), 0);
+	assert_int_equal(run(&out, "'%s' --lang en check --db '%s'", e2e_bin(), a), 0);
 	free(out);
 	free(a);
 	free(b);
@@ -458,7 +421,7 @@ static void test_failures_are_one_line(void **state)
 	                                   "init --bogus 1"};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char *out;
-		int rc = run(&out, "'%s' %s </dev/null", bin(), cmds[i]);
+		int rc = run(&out, "'%s' %s </dev/null", e2e_bin(), cmds[i]);
 		if (rc == 0)
 			fail_msg("'%s' succeeded", cmds[i]);
 		assert_non_null(strstr(out, "qendra: "));
@@ -466,7 +429,7 @@ static void test_failures_are_one_line(void **state)
 	}
 	/* The TUI needs a terminal: a script gets a clear refusal. */
 	char *out;
-	assert_int_equal(run(&out, "'%s' --lang en </dev/null", bin()), 2);
+	assert_int_equal(run(&out, "'%s' --lang en </dev/null", e2e_bin()), 2);
 	assert_int_equal(lines(out), 1);
 	free(out);
 }
@@ -474,14 +437,14 @@ static void test_failures_are_one_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_help_version, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_init_and_plain_sqlite, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_users, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_check_backup, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_damaged_catalogues, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_demo, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_failures_are_one_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_help_version, setup, e2e_teardown),
+	    cmocka_unit_test_setup_teardown(test_init_and_plain_sqlite, setup, e2e_teardown),
+	    cmocka_unit_test_setup_teardown(test_users, setup, e2e_teardown),
+	    cmocka_unit_test_setup_teardown(test_check_backup, setup, e2e_teardown),
+	    cmocka_unit_test_setup_teardown(test_config_errors, setup, e2e_teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_catalogues, setup, e2e_teardown),
+	    cmocka_unit_test_setup_teardown(test_demo, setup, e2e_teardown),
+	    cmocka_unit_test_setup_teardown(test_failures_are_one_line, setup, e2e_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
