@@ -205,7 +205,8 @@ static const char *const visit_notes[][3] = {
     {"Solli dokumente për dosjen", "Erdhi për të takuar punonjësin social", "Vizitë e shkurtër"},
 };
 
-static const char *const age_bands[6] = {"0-5", "6-11", "12-14", "15-17", "18-24", "25+"};
+/* the keys of the default age-band catalogue (conf/, etc/qendra.cfg) */
+static const char *const age_bands[6] = {"0_5", "6_11", "12_14", "15_17", "18_24", "25_plus"};
 
 static const char *const services[] = {"social_services", "health",  "education",  "police",
                                        "legal_aid",       "shelter", "employment", "other"};
