@@ -83,6 +83,38 @@ int e2e_demo(const char *db, const char *log_dir, const char *now, int families)
 	return 0;
 }
 
+int e2e_init(const char *db, const char *log_dir, const char *user, const char *pw)
+{
+	char *cmd = xasprintf("QENDRA_INIT_USER='%s' QENDRA_INIT_PASSWORD='%s' '%s' init --db '%s'"
+	                      " </dev/null >>'%s/setup.log' 2>&1",
+	                      user, pw, e2e_bin(), db, log_dir);
+	int rc = system(cmd);
+	free(cmd);
+	if (rc != 0) {
+		fprintf(stderr, "qendra init failed (%d); see %s/setup.log\n", rc, log_dir);
+		return -1;
+	}
+	return 0;
+}
+
+void e2e_add_user(const struct e2e_fx *f, const char *user, const char *role, const char *name,
+                  const char *pw)
+{
+	char *cmd = xasprintf("printf '%%s\\n' '%s' | '%s' user add --db '%s' '%s' --role '%s'"
+	                      " --name '%s' >>'%s/setup.log' 2>&1",
+	                      pw, e2e_bin(), f->db, user, role, name, f->dir);
+	e2e_sh_ok(cmd);
+	free(cmd);
+}
+
+void e2e_sh_ok(const char *cmd)
+{
+	int rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+	assert_int_equal(rc, 0);
+}
+
 int e2e_copy(const char *from, const char *to)
 {
 	char *cmd = xasprintf("cp '%s' '%s'", from, to);

@@ -68,6 +68,27 @@ int e2e_teardown(void **state);
  */
 int e2e_demo(const char *db, const char *log_dir, const char *now, int families);
 
+/*
+ * Make a new database at db with `qendra init`, its manager signing in as
+ * user with password pw (QENDRA_INIT_USER, QENDRA_INIT_PASSWORD), the output
+ * appended to <log_dir>/setup.log. Returns 0, or -1 (reason printed to
+ * stderr).
+ */
+int e2e_init(const char *db, const char *log_dir, const char *user, const char *pw);
+
+/*
+ * Add a user to the fixture's database with `qendra user add`, the password
+ * pw on its standard input, the output appended to <f->dir>/setup.log. role
+ * as the command takes it ("counsellor", "viewer", ...); no argument may hold
+ * a single quote. Fails the test on error.
+ */
+void e2e_add_user(const struct e2e_fx *f, const char *user, const char *role, const char *name,
+                  const char *pw);
+
+/* Run the shell command cmd (system); unless it exits 0, print it to stderr
+ * and fail the test. */
+void e2e_sh_ok(const char *cmd);
+
 /* Copy the file from to the path to (cp). Returns 0, or -1. */
 int e2e_copy(const char *from, const char *to);
 
