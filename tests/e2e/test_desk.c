@@ -132,10 +132,19 @@ static int cols_of(const char *s, size_t len)
 }
 
 /* "dd.mm.yyyy" of today minus days, local time. */
+/* The calendar date `days` before today, local time. Counted in calendar
+ * days at noon, not in 86400-second steps, which cross a DST change into
+ * the wrong date late in the evening. */
 static void date_back(int days, char out[11])
 {
-	time_t t = time(NULL) - (time_t)days * 86400;
+	time_t now = time(NULL);
 	struct tm tm;
+	localtime_r(&now, &tm);
+	tm.tm_mday -= days;
+	tm.tm_hour = 12;
+	tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	time_t t = mktime(&tm);
 	localtime_r(&t, &tm);
 	strftime(out, 11, "%d.%m.%Y", &tm);
 }
