@@ -76,7 +76,17 @@ const char *form_report_row_label(const struct db_report_row *row, const struct 
 	char key[128];
 	if (!row->breakdown[0])
 		snprintf(buf, bufsz, "%s", Lf(o, "ind.", row->indicator, key, sizeof key));
-	else
+	else if (strncmp(row->breakdown, "identified_by:", 14) == 0 ||
+	         strncmp(row->breakdown, "risk_factors:", 13) == 0) {
+		/* One indicator is broken down two ways at once (how identified,
+		 * and by risk factor): name the group so the lines read apart. */
+		char gkey[64], group[128];
+		snprintf(gkey, sizeof gkey, "grp.%.*s", (int)strcspn(row->breakdown, ":"),
+		         row->breakdown);
+		snprintf(group, sizeof group, "%s", L(o, gkey));
+		snprintf(buf, bufsz, "  %s: %s", group,
+		         Lf(o, "bd.", row->breakdown, key, sizeof key));
+	} else
 		snprintf(buf, bufsz, "  %s", Lf(o, "bd.", row->breakdown, key, sizeof key));
 	return buf;
 }
