@@ -32,7 +32,7 @@ E2E_SRC  = $(wildcard tests/e2e/test_*.c)
 E2E_BIN  = $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/e2e_%)
 E2E_LIB  = $(BUILD)/tests/e2e/pty.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/util/util.o
 
-.PHONY: all deps run test unit e2e asan bench format format-check clean demo-db
+.PHONY: all deps run test unit e2e asan bench fuzz format format-check clean demo-db
 
 all: qendra
 
@@ -83,6 +83,21 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory qendra
 	@sh bench/bench.sh
+
+# Fuzz the parsers of outside input (configuration, catalogues, form fields)
+# with libFuzzer; FUZZ_SECONDS each (default 60). Needs clang.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      = clang -g -O1 -std=c11 -D_GNU_SOURCE -I. -I/usr/include/iniparser \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+fuzz: deps
+	@mkdir -p build/fuzz/corpus-conf build/fuzz/corpus-locale build/fuzz/corpus-forms
+	$(FUZZ_CC) tests/fuzz/fuzz_conf.c conf/conf.c util/util.c -lconfig -o build/fuzz/conf
+	$(FUZZ_CC) tests/fuzz/fuzz_locale.c locale/loc.c util/util.c -liniparser -o build/fuzz/locale
+	$(FUZZ_CC) tests/fuzz/fuzz_forms.c forms/form*.c util/util.c -o build/fuzz/forms
+	./build/fuzz/conf -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-conf tests/unit/data/conf etc
+	./build/fuzz/locale -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-locale \
+		tests/unit/data/locale/good tests/unit/data/locale/hostile locale
+	./build/fuzz/forms -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-forms
 
 FORMAT_FILES = $(wildcard util/*.[ch] conf/*.[ch] locale/*.[ch] forms/*.[ch] db/*.[ch] cli/*.[ch] tui/*.[ch] \
 	tests/unit/*.[ch] tests/e2e/*.[ch] bench/*.[ch])
