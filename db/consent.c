@@ -15,6 +15,15 @@
 	" c.created_at, coalesce(c.created_by, 0)"                                                 \
 	" FROM consent c LEFT JOIN person g ON g.id = c.given_by_person_id"
 
+static void read_consent(sqlite3_stmt *st, struct db_consent *c);
+
+/* read_consent as a regi_read_fn. */
+static void consent_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	read_consent(st, row);
+}
+
 static void read_consent(sqlite3_stmt *st, struct db_consent *c)
 {
 	memset(c, 0, sizeof *c);
@@ -127,26 +136,12 @@ int db_consent_add(struct qdb *db, const struct db_actor *who, int64_t family_id
 	rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if (given_by_person_id > 0) {
-		sqlite3_stmt *st = dbi_prep(db,
-		                            "SELECT 1 FROM person WHERE id = ?1 AND family_id = ?2"
-		                            " AND deleted_at IS NULL",
-		                            err);
-		if (!st) {
-			rc = DB_ERR;
-		} else {
-			sqlite3_bind_int64(st, 1, given_by_person_id);
-			sqlite3_bind_int64(st, 2, family_id);
-			int src = sqlite3_step(st);
-			sqlite3_reset(st);
-			if (src == SQLITE_DONE) {
-				qerr_set(err, "err:consent_given_by", "not a member");
-				rc = DB_INVALID;
-			} else if (src != SQLITE_ROW) {
-				rc = dbi_fail(db, src, err);
-			}
-		}
-	}
+	if (given_by_person_id > 0)
+		rc = regi_exists(db,
+		                 "SELECT 1 FROM person WHERE id = ?1 AND family_id = ?2"
+		                 " AND deleted_at IS NULL",
+		                 given_by_person_id, family_id, DB_INVALID, "err:consent_given_by",
+		                 "not a member", err);
 	int64_t id = 0;
 	if (!rc) {
 		sqlite3_stmt *st = dbi_prep(
@@ -173,11 +168,7 @@ int db_consent_add(struct qdb *db, const struct db_actor *who, int64_t family_id
 	}
 	if (!rc)
 		rc = db_audit(db, who, "consent_add", "consent", id, norm, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	rc = db_commit(db, err);
+	rc = regi_end(db, rc, err);
 	if (!rc && id_out)
 		*id_out = id;
 	return rc;
@@ -287,11 +278,7 @@ int db_consent_withdraw(struct qdb *db, const struct db_actor *who, int64_t id, 
 	}
 	if (!rc)
 		rc = db_audit(db, who, "consent_withdraw", "consent", id, on, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return regi_end(db, rc, err);
 }
 
 int db_consent_list(struct qdb *db, const struct db_actor *who, int64_t family_id,
@@ -309,17 +296,6 @@ int db_consent_list(struct qdb *db, const struct db_actor *who, int64_t family_i
 	if (!st)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, family_id);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = regi_grow(*rows, *n, &cap, sizeof **rows);
-		read_consent(st, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	*rows = regi_collect(db, st, *rows, n, sizeof **rows, consent_row, NULL, &rc, err);
+	return rc;
 }

@@ -235,10 +235,7 @@ int db_family_add(struct qdb *db, const struct db_actor *who, struct db_family *
 	int64_t id = sqlite3_last_insert_rowid(db->h);
 	if (!rc)
 		rc = db_audit(db, who, "family_add", "family", id, code, err);
-	if (!rc)
-		rc = db_commit(db, err);
-	else
-		db_rollback(db);
+	rc = regi_end(db, rc, err);
 	if (rc)
 		return rc;
 	return regi_family_load(db, id, f, err);
@@ -396,10 +393,7 @@ int db_family_update(struct qdb *db, const struct db_actor *who, struct db_famil
 	}
 	if (!rc)
 		rc = db_audit(db, who, "family_update", "family", f->id, changed, err);
-	if (!rc)
-		rc = db_commit(db, err);
-	else
-		db_rollback(db);
+	rc = regi_end(db, rc, err);
 	if (rc)
 		return rc;
 	return regi_family_load(db, f->id, f, err);
@@ -451,11 +445,7 @@ int db_family_delete(struct qdb *db, const struct db_actor *who, int64_t id, int
 		    db, "SELECT 1 FROM family WHERE id = ?1 AND deleted_at IS NULL", id, err);
 	if (!rc)
 		rc = db_audit(db, who, "family_delete", "family", id, NULL, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return regi_end(db, rc, err);
 }
 
 /* ---- the families list ---- */

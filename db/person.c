@@ -114,17 +114,12 @@ int regi_person_load(struct qdb *db, int64_t id, struct db_person *out, struct q
 	return dbi_fail(db, rc, err);
 }
 
-/* The family's head: set it when the family has none (or a deleted one). */
-static int head_set_if_none(struct qdb *db, const struct db_actor *who, int64_t family_id,
-                            int64_t person_id, const char *now, struct qerr *err)
+/* Change a family's head with sql (?1 family, ?2 person, ?3 now, ?4 the
+ * actor); audited when a row changed. */
+static int head_write(struct qdb *db, const struct db_actor *who, const char *sql,
+                      int64_t family_id, int64_t person_id, const char *now, struct qerr *err)
 {
-	sqlite3_stmt *st = dbi_prep(
-	    db,
-	    "UPDATE family SET head_person_id = ?2, updated_at = ?3, updated_by = ?4,"
-	    " version = version + 1 WHERE id = ?1 AND (head_person_id IS NULL OR NOT EXISTS"
-	    " (SELECT 1 FROM person h WHERE h.id = family.head_person_id AND h.deleted_at IS NULL"
-	    "  AND h.family_id = family.id))",
-	    err);
+	sqlite3_stmt *st = dbi_prep(db, sql, err);
 	if (!st)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, family_id);
@@ -135,44 +130,35 @@ static int head_set_if_none(struct qdb *db, const struct db_actor *who, int64_t 
 	if (!rc && sqlite3_changes(db->h) > 0)
 		rc = db_audit(db, who, "family_head", "family", family_id, "head_person_id", err);
 	return rc;
+}
+
+/* The family's head: set it when the family has none (or a deleted one). */
+static int head_set_if_none(struct qdb *db, const struct db_actor *who, int64_t family_id,
+                            int64_t person_id, const char *now, struct qerr *err)
+{
+	return head_write(
+	    db, who,
+	    "UPDATE family SET head_person_id = ?2, updated_at = ?3, updated_by = ?4,"
+	    " version = version + 1 WHERE id = ?1 AND (head_person_id IS NULL OR NOT EXISTS"
+	    " (SELECT 1 FROM person h WHERE h.id = family.head_person_id AND h.deleted_at IS NULL"
+	    "  AND h.family_id = family.id))",
+	    family_id, person_id, now, err);
 }
 
 static int head_clear(struct qdb *db, const struct db_actor *who, int64_t family_id,
                       int64_t person_id, const char *now, struct qerr *err)
 {
-	sqlite3_stmt *st = dbi_prep(db,
-	                            "UPDATE family SET head_person_id = NULL, updated_at = ?3,"
-	                            " updated_by = ?4, version = version + 1"
-	                            " WHERE id = ?1 AND head_person_id = ?2",
-	                            err);
-	if (!st)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, family_id);
-	sqlite3_bind_int64(st, 2, person_id);
-	dbi_bind_text(st, 3, now);
-	dbi_bind_actor(st, 4, who);
-	int rc = regi_step(db, st, err);
-	if (!rc && sqlite3_changes(db->h) > 0)
-		rc = db_audit(db, who, "family_head", "family", family_id, "head_person_id", err);
-	return rc;
+	return head_write(db, who,
+	                  "UPDATE family SET head_person_id = NULL, updated_at = ?3,"
+	                  " updated_by = ?4, version = version + 1"
+	                  " WHERE id = ?1 AND head_person_id = ?2",
+	                  family_id, person_id, now, err);
 }
 
 static int family_live(struct qdb *db, int64_t family_id, struct qerr *err)
 {
-	sqlite3_stmt *st =
-	    dbi_prep(db, "SELECT 1 FROM family WHERE id = ?1 AND deleted_at IS NULL", err);
-	if (!st)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, family_id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return DB_OK;
-	if (rc == SQLITE_DONE) {
-		qerr_set(err, "err:not_found", "family");
-		return DB_NOTFOUND;
-	}
-	return dbi_fail(db, rc, err);
+	return regi_exists(db, "SELECT 1 FROM family WHERE id = ?1 AND deleted_at IS NULL",
+	                   family_id, 0, DB_NOTFOUND, "err:not_found", "family", err);
 }
 
 static int nid_free(struct qdb *db, const char *nid, int64_t self, struct qerr *err)
@@ -270,10 +256,7 @@ int db_person_add(struct qdb *db, const struct db_actor *who, struct db_person *
 		rc = db_audit(db, who, "person_add", "person", id, NULL, err);
 	if (!rc && strcmp(p->relation, "head") == 0)
 		rc = head_set_if_none(db, who, p->family_id, id, now, err);
-	if (!rc)
-		rc = db_commit(db, err);
-	else
-		db_rollback(db);
+	rc = regi_end(db, rc, err);
 	if (rc)
 		return rc;
 	return regi_person_load(db, id, p, err);
@@ -410,10 +393,7 @@ int db_person_update(struct qdb *db, const struct db_actor *who, struct db_perso
 	if (!rc)
 		rc = db_audit(db, who, "person_update", "person", p->id, changed, err);
 	free(cur);
-	if (!rc)
-		rc = db_commit(db, err);
-	else
-		db_rollback(db);
+	rc = regi_end(db, rc, err);
 	if (rc)
 		return rc;
 	return regi_person_load(db, p->id, p, err);
@@ -460,11 +440,20 @@ int db_person_delete(struct qdb *db, const struct db_actor *who, int64_t id, int
 		rc = head_clear(db, who, family_id, id, now, err);
 	if (!rc)
 		rc = db_audit(db, who, "person_delete", "person", id, NULL, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return regi_end(db, rc, err);
+}
+
+/* What a member row needs beside the row. */
+struct member_ctx {
+	const struct db_actor *who;
+	char today[11];
+};
+
+/* A member: column 24 says whether the actor may see the risk level. */
+static void member_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	const struct member_ctx *c = ctx;
+	regi_read_person(st, 0, c->who, sqlite3_column_int(st, 24) != 0, c->today, row);
 }
 
 int regi_members(struct qdb *db, const struct db_actor *who, int64_t family_id,
@@ -486,22 +475,11 @@ int regi_members(struct qdb *db, const struct db_actor *who, int64_t family_id,
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, family_id);
 	regi_bind_if(st, 2, who, DB_ROLE_COUNSELLOR);
-	char today[11];
-	util_today(today);
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = regi_grow(*rows, *n, &cap, sizeof **rows);
-		regi_read_person(st, 0, who, sqlite3_column_int(st, 24) != 0, today,
-		                 &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	struct member_ctx c = {.who = who};
+	util_today(c.today);
+	int rc;
+	*rows = regi_collect(db, st, *rows, n, sizeof **rows, member_row, &c, &rc, err);
+	return rc;
 }
 
 int db_person_list_family(struct qdb *db, const struct db_actor *who, int64_t family_id,

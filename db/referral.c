@@ -76,6 +76,13 @@ static void read_referral(sqlite3_stmt *st, struct db_referral *r)
 	r->overdue = sqlite3_column_int(st, 29) != 0;
 }
 
+/* read_referral as a regi_read_fn. */
+static void referral_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	read_referral(st, row);
+}
+
 /* Collect the rows of a REFERRAL_SQL statement (binds ?7..?9). */
 static int referral_rows(struct qdb *db, const struct db_actor *who, sqlite3_stmt *st,
                          int overdue_days, struct db_referral **rows, int *n, struct qerr *err)
@@ -85,19 +92,9 @@ static int referral_rows(struct qdb *db, const struct db_actor *who, sqlite3_stm
 	sqlite3_bind_int(st, 7, overdue_days);
 	dbi_bind_text(st, 8, today);
 	regi_bind_if(st, 9, who, DB_ROLE_COUNSELLOR);
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = regi_grow(*rows, *n, &cap, sizeof **rows);
-		read_referral(st, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	int rc;
+	*rows = regi_collect(db, st, *rows, n, sizeof **rows, referral_row, NULL, &rc, err);
+	return rc;
 }
 
 /* The next code of the year: REF-2026-00001, ... (inside the transaction). */
@@ -241,11 +238,7 @@ int db_referral_add(struct qdb *db, const struct db_actor *who, const struct db_
 		snprintf(detail, sizeof detail, "%s: %.200s", in->service, override);
 		rc = db_audit(db, who, "referral_consent_override", "referral", id, detail, err);
 	}
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	rc = db_commit(db, err);
+	rc = regi_end(db, rc, err);
 	if (!rc) {
 		if (id_out)
 			*id_out = id;
@@ -371,11 +364,7 @@ int db_referral_set_status(struct qdb *db, const struct db_actor *who, int64_t i
 		rc = db_audit(db, who, "referral_status", "referral", id, detail, err);
 	}
 	free(cur);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return regi_end(db, rc, err);
 }
 
 int db_referral_events(struct qdb *db, const struct db_actor *who, int64_t id,

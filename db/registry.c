@@ -401,3 +401,51 @@ void regi_read_person(sqlite3_stmt *st, int c, const struct db_actor *who, bool 
 		p->restricted = true;
 	}
 }
+
+int regi_end(struct qdb *db, int rc, struct qerr *err)
+{
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+int regi_exists(struct qdb *db, const char *sql, int64_t a, int64_t b, int missing_rc,
+                const char *key, const char *detail, struct qerr *err)
+{
+	sqlite3_stmt *st = dbi_prep(db, sql, err);
+	if (!st)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, a);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return DB_OK;
+	if (rc == SQLITE_DONE) {
+		qerr_set(err, key, "%s", detail);
+		return missing_rc;
+	}
+	return dbi_fail(db, rc, err);
+}
+
+void *regi_collect(struct qdb *db, sqlite3_stmt *st, void *rows, int *n, size_t esz,
+                   regi_read_fn *read, void *ctx, int *rc, struct qerr *err)
+{
+	int cap = 0, src;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		rows = regi_grow(rows, *n, &cap, esz);
+		read(st, (char *)rows + esz * (size_t)(*n)++, ctx);
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		free(rows);
+		*n = 0;
+		*rc = dbi_fail(db, src, err);
+		return NULL;
+	}
+	*rc = DB_OK;
+	return rows;
+}

@@ -75,6 +75,22 @@ void regi_date_add(const char *iso, int days, char out[11]);
 /* Step a write statement; constraint failures become DB_INVALID
  * (err:value_invalid) or DB_CONFLICT (err:duplicate). */
 int regi_step(struct qdb *db, sqlite3_stmt *st, struct qerr *err);
+/* Is there a row for sql (?1 = a, and ?2 = b when sql has it)? DB_OK when
+ * there is; when not, missing_rc with err set to key and detail (not
+ * NULL); DB_ERR
+ * when the statement fails. */
+int regi_exists(struct qdb *db, const char *sql, int64_t a, int64_t b, int missing_rc,
+                const char *key, const char *detail, struct qerr *err);
+/* End a write transaction begun with db_begin: commit when rc is DB_OK,
+ * else roll back. Returns rc, or the commit's failure. */
+int regi_end(struct qdb *db, int rc, struct qerr *err);
+/* Read the current row of st into row, with what ctx holds. */
+typedef void regi_read_fn(sqlite3_stmt *st, void *row, void *ctx);
+/* Step st to its end, appending each row to rows (*n elements of esz
+ * bytes) through read; resets st. Returns the grown array with *rc DB_OK,
+ * or on failure frees rows and returns NULL with *n 0 and *rc the failure. */
+void *regi_collect(struct qdb *db, sqlite3_stmt *st, void *rows, int *n, size_t esz,
+                   regi_read_fn *read, void *ctx, int *rc, struct qerr *err);
 /* Collect rows: grows *rows (element size esz) as needed. */
 void *regi_grow(void *rows, int n, int *cap, size_t esz);
 

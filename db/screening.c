@@ -194,11 +194,7 @@ int db_screening_add(struct qdb *db, const struct db_actor *who, const struct db
 		rc = db_audit(db, who, reason ? "screening_add_override" : "screening_add",
 		              "screening", id, detail, err);
 	}
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	rc = db_commit(db, err);
+	rc = regi_end(db, rc, err);
 	if (!rc && id_out)
 		*id_out = id;
 	return rc;
@@ -328,11 +324,14 @@ int db_screening_override(struct qdb *db, const struct db_actor *who, int64_t id
 		snprintf(detail, sizeof detail, "%s -> %s: %.200s", cur.level, level, reason);
 		rc = db_audit(db, who, "screening_override", "screening", id, detail, err);
 	}
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return regi_end(db, rc, err);
+}
+
+/* regi_read_screening as a regi_read_fn. */
+static void screening_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	(void)ctx;
+	regi_read_screening(st, row);
 }
 
 static int screening_rows(struct qdb *db, const struct db_actor *who, int64_t person_id,
@@ -357,19 +356,8 @@ static int screening_rows(struct qdb *db, const struct db_actor *who, int64_t pe
 	sqlite3_bind_int64(st, 1, person_id > 0 ? person_id : -1);
 	sqlite3_bind_int64(st, 2, family_id > 0 ? family_id : -1);
 	sqlite3_bind_int(st, 3, limit);
-	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = regi_grow(*rows, *n, &cap, sizeof **rows);
-		regi_read_screening(st, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	*rows = regi_collect(db, st, *rows, n, sizeof **rows, screening_row, NULL, &rc, err);
+	return rc;
 }
 
 int db_screening_list(struct qdb *db, const struct db_actor *who, int64_t person_id,

@@ -53,25 +53,27 @@ void regi_read_visit(sqlite3_stmt *st, const struct db_actor *who, const char *t
 	v->editable = editable(who, created_by, v->created_at, today);
 }
 
+/* What regi_read_visit needs beside the row. */
+struct visit_ctx {
+	const struct db_actor *who;
+	char today[11];
+};
+
+static void visit_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	const struct visit_ctx *c = ctx;
+	regi_read_visit(st, c->who, c->today, row);
+}
+
 int regi_visit_rows(struct qdb *db, const struct db_actor *who, sqlite3_stmt *st,
                     struct db_visit **rows, int *n, struct qerr *err)
 {
-	char today[11];
-	util_today(today);
+	struct visit_ctx c = {.who = who};
+	util_today(c.today);
 	regi_bind_if(st, 9, who, DB_ROLE_COUNSELLOR);
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*rows = regi_grow(*rows, *n, &cap, sizeof **rows);
-		regi_read_visit(st, who, today, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return dbi_fail(db, rc, err);
-	}
-	return DB_OK;
+	int rc;
+	*rows = regi_collect(db, st, *rows, n, sizeof **rows, visit_row, &c, &rc, err);
+	return rc;
 }
 
 static int check_visit(const char *purpose, const char *note, struct qerr *err)
@@ -102,31 +104,18 @@ int db_visit_add(struct qdb *db, const struct db_actor *who, int64_t person_id, 
 	if (rc)
 		return rc;
 	/* Any desk may register a visit of anyone it found: only existence counts. */
-	sqlite3_stmt *st =
-	    dbi_prep(db,
-	             "SELECT 1 FROM person p JOIN family f ON f.id = p.family_id"
-	             " WHERE p.id = ?1 AND p.deleted_at IS NULL AND f.deleted_at IS NULL",
-	             err);
-	if (!st) {
-		rc = DB_ERR;
-	} else {
-		sqlite3_bind_int64(st, 1, person_id);
-		int src = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (src == SQLITE_DONE) {
-			qerr_set(err, "err:not_found", "person");
-			rc = DB_NOTFOUND;
-		} else if (src != SQLITE_ROW) {
-			rc = dbi_fail(db, src, err);
-		}
-	}
+	rc = regi_exists(db,
+	                 "SELECT 1 FROM person p JOIN family f ON f.id = p.family_id"
+	                 " WHERE p.id = ?1 AND p.deleted_at IS NULL AND f.deleted_at IS NULL",
+	                 person_id, 0, DB_NOTFOUND, "err:not_found", "person", err);
 	int64_t id = 0;
 	if (!rc) {
-		st = dbi_prep(db,
-		              "INSERT INTO visit(person_id, at, purpose, staff_id, note, uuid,"
-		              " created_at, created_by, updated_at, updated_by)"
-		              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4, ?7, ?4)",
-		              err);
+		sqlite3_stmt *st =
+		    dbi_prep(db,
+		             "INSERT INTO visit(person_id, at, purpose, staff_id, note, uuid,"
+		             " created_at, created_by, updated_at, updated_by)"
+		             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4, ?7, ?4)",
+		             err);
 		if (!st) {
 			rc = DB_ERR;
 		} else {
@@ -143,11 +132,7 @@ int db_visit_add(struct qdb *db, const struct db_actor *who, int64_t person_id, 
 	}
 	if (!rc)
 		rc = db_audit(db, who, "visit_add", "visit", id, purpose, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	rc = db_commit(db, err);
+	rc = regi_end(db, rc, err);
 	if (!rc && id_out)
 		*id_out = id;
 	return rc;
@@ -228,11 +213,7 @@ static int visit_change(struct qdb *db, const struct db_actor *who, int64_t id, 
 	if (!rc)
 		rc = db_audit(db, who, del ? "visit_delete" : "visit_update", "visit", id,
 		              del ? NULL : purpose, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return regi_end(db, rc, err);
 }
 
 int db_visit_update(struct qdb *db, const struct db_actor *who, int64_t id, int64_t version,
@@ -382,11 +363,7 @@ int db_visit_tally_add(struct qdb *db, const struct db_actor *who, const char *a
 	}
 	if (!rc)
 		rc = db_audit(db, who, "visit_tally_add", "visit_tally", id, age_band, err);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	rc = db_commit(db, err);
+	rc = regi_end(db, rc, err);
 	if (!rc && id_out)
 		*id_out = id;
 	return rc;

@@ -179,6 +179,10 @@ int fam_form_validate(struct fam_form *F, bool only_changed);
 /* The normalised value of a validated field ("" when empty); for choice
  * fields the chosen value. Valid until the next validation. */
 const char *fam_form_norm(const struct fam_form *F, int i);
+/* Copy field i's normalised value into dst when the form is new
+ * (!editing) or the user changed the field; an unchanged field keeps the
+ * stored value exactly. */
+void fam_form_take(const struct fam_form *F, bool editing, int i, char *dst, size_t n);
 /* Set an error beside field i. */
 void fam_form_error(struct fam_form *F, int i, const char *key, const char *detail);
 /* Draw the fields from row y; below them (at row err_y) the whole error
@@ -187,7 +191,32 @@ void fam_form_draw(struct fam_form *F, WINDOW *w, int y, int x, int cols, int er
 /* Show "nothing saved, N fields to correct" on the message line. */
 void fam_form_not_saved(int bad);
 
+/* ---- edit conflicts of the family and person forms ---- */
+
+/* The index of the field called name in names[0..n-1]; -1 when none. */
+int fam_field_of(const char *const *names, int n, const char *name);
+/* Mark beside each field of F named in the comma-separated list what the
+ * other desk saved there, as theirs (a form filled with their record)
+ * shows it; names are the field names of both forms. */
+void fam_form_mark_theirs(struct fam_form *F, const struct fam_form *theirs,
+                          const char *const *names, const char *list);
+/* The texts of the fields the user changed (when keep_mine; else none):
+ * an array of F->n entries, NULL where nothing is kept, for
+ * fam_form_rebase. */
+char **fam_form_keep(const struct fam_form *F, bool keep_mine);
+/* After loading their record into F: take it as the loaded version, clear
+ * the errors and put the kept texts back on top; frees mine. */
+void fam_form_rebase(struct fam_form *F, char **mine);
+/* Draw the conflict banner (which fields, in the catalogue labels of
+ * prefix, and the keys that resolve it) from row *y. */
+/* Say on the message line that someone else saved the record meanwhile. */
+void fam_stale_message(void);
+void fam_draw_conflict(WINDOW *w, int *y, int cols, const char *prefix, const char *theirs);
+
 /* Ask before throwing typed text away; true when it may go. */
 bool fam_discard_ok(bool dirty);
+/* Esc on a form: TUI_POP | TUI_RELOAD when the form may go (nothing typed,
+ * or the user agrees to drop it), else TUI_HANDLED. */
+int fam_form_leave(bool dirty);
 
 #endif

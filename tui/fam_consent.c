@@ -266,11 +266,8 @@ static int consent_key(struct tui_screen *s, const struct tui_ev *ev)
 	default:
 		break;
 	}
-	if (k == TUI_K_ESC) {
-		if (!fam_discard_ok(st->touched || fam_form_dirty(&st->F)))
-			return TUI_HANDLED;
-		return TUI_POP | TUI_RELOAD;
-	}
+	if (k == TUI_K_ESC)
+		return fam_form_leave(st->touched || fam_form_dirty(&st->F));
 	if (st->in_list) {
 		int sel = tui_list_selected(&st->list);
 		switch (k) {

@@ -88,10 +88,7 @@ struct fedit {
 
 static int field_of(const char *name)
 {
-	for (int i = 0; i < F_N; i++)
-		if (name && strcmp(name, field_names[i]) == 0)
-			return i;
-	return -1;
+	return fam_field_of(field_names, F_N, name);
 }
 
 /* Fill the form from a family record. */
@@ -216,8 +213,7 @@ static void edit_free(struct tui_screen *s)
  * unchanged field keeps the stored value exactly. */
 static void take(struct fedit *st, int i, char *dst, size_t n)
 {
-	if (!st->editing || fam_form_changed(&st->F, i))
-		util_strlcpy(dst, fam_form_norm(&st->F, i), n);
+	fam_form_take(&st->F, st->editing, i, dst, n);
 }
 
 /* The family record the form describes, on top of the loaded one. */
@@ -245,32 +241,7 @@ static void mark_theirs(struct fedit *st)
 	tmp.F.f[F_HEAD].choices = st->heads;
 	tmp.F.f[F_HEAD].nchoices = st->nheads;
 	load(&tmp, &st->fresh);
-	const char *p = st->theirs;
-	while (*p) {
-		char name[40];
-		size_t k = 0;
-		while (*p && *p != ',' && k + 1 < sizeof name)
-			name[k++] = *p++;
-		name[k] = '\0';
-		if (*p == ',')
-			p++;
-		int i = field_of(name);
-		if (i < 0 || i >= st->F.n)
-			continue;
-		char val[DB_TEXT_SZ];
-		if (tmp.F.f[i].kind == TUI_FIELD_CHOICE) {
-			int c = tmp.F.f[i].choice;
-			const struct tui_choice *ch = c >= 0 ? &tmp.F.f[i].choices[c] : NULL;
-			util_strlcpy(val,
-			             !ch         ? ""
-			             : ch->label ? ch->label
-			                         : loc_str(ch->label_key),
-			             sizeof val);
-		} else {
-			fam_form_get(&tmp.F, i, val, sizeof val);
-		}
-		fam_form_error(&st->F, i, "family:changed_there", val[0] ? val : "—");
-	}
+	fam_form_mark_theirs(&st->F, &tmp.F, field_names, st->theirs);
 	fam_form_free(&tmp.F);
 }
 
@@ -285,9 +256,7 @@ static void show_conflict(struct fedit *st)
 	st->conflict = true;
 	reload_heads(st);
 	mark_theirs(st);
-	struct qerr stale = {0};
-	qerr_set(&stale, "err:db_stale", NULL);
-	tui_message_err(&stale);
+	fam_stale_message();
 }
 
 static int save(struct fedit *st)
@@ -332,24 +301,10 @@ static int save(struct fedit *st)
  * the record as it is now; otherwise the form shows the record as it is. */
 static void resolve(struct fedit *st, bool keep_mine)
 {
-	int n = st->F.n;
-	char **mine = xcalloc((size_t)n, sizeof *mine);
-	for (int i = 0; i < n; i++) {
-		if (keep_mine && fam_form_changed(&st->F, i)) {
-			mine[i] = xmalloc(DB_NOTE_SZ);
-			fam_form_get(&st->F, i, mine[i], DB_NOTE_SZ);
-		}
-	}
+	char **mine = fam_form_keep(&st->F, keep_mine);
 	st->orig = st->fresh;
 	load(st, &st->orig);
-	fam_form_snapshot(&st->F); /* "changed" is now against their version */
-	tui_form_clear_errors(&st->F.fm);
-	for (int i = 0; i < n; i++) {
-		if (mine[i])
-			fam_form_set(&st->F, i, mine[i]);
-		free(mine[i]);
-	}
-	free(mine);
+	fam_form_rebase(&st->F, mine);
 	st->conflict = false;
 	tui_message_key(keep_mine ? "family:conflict_mine" : "family:conflict_theirs");
 }
@@ -365,11 +320,7 @@ static void edit_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 	tui_put(w, 0, 1, cols - 2, title, tui_style(TUI_S_TITLE), false);
 	int y = 2;
 	if (st->conflict) {
-		char names[600], line[800];
-		fam_fields_label("family:f_", st->theirs, names, sizeof names);
-		loc_fmt(line, sizeof line, "family:conflict", names[0] ? names : "—");
-		fam_put_wrap(w, &y, 1, cols - 2, line, tui_style(TUI_S_ERROR), 2);
-		tui_put(w, y++, 1, cols - 2, loc_str("family:conflict_keys"), A_BOLD, false);
+		fam_draw_conflict(w, &y, cols, "family:f_", st->theirs);
 		y++;
 	}
 	fam_form_draw(&st->F, w, y, 1, cols - 2, rows - 1, true);
@@ -392,11 +343,8 @@ static int edit_key(struct tui_screen *s, const struct tui_ev *ev)
 	default:
 		break;
 	}
-	if (ev->key == TUI_K_ESC) {
-		if (!fam_discard_ok(fam_form_dirty(&st->F) || st->conflict))
-			return TUI_HANDLED;
-		return TUI_POP | TUI_RELOAD;
-	}
+	if (ev->key == TUI_K_ESC)
+		return fam_form_leave(fam_form_dirty(&st->F) || st->conflict);
 	switch (tui_form_key(&st->F.fm, ev->key)) {
 	case TUI_FORM_SUBMIT:
 		return save(st);

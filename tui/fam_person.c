@@ -131,10 +131,7 @@ static void dup_cell(void *ctx, int row, int col, char *buf, size_t n);
 
 static int field_of(const char *name)
 {
-	for (int i = 0; i < P_N; i++)
-		if (name && strcmp(name, field_names[i]) == 0)
-			return i;
-	return -1;
+	return fam_field_of(field_names, P_N, name);
 }
 
 static void birth_text(const char *iso, int year, char out[11])
@@ -236,8 +233,7 @@ static void person_free(struct tui_screen *s)
 
 static void take(struct fperson *st, int i, char *dst, size_t n)
 {
-	if (!st->editing || fam_form_changed(&st->F, i))
-		util_strlcpy(dst, fam_form_norm(&st->F, i), n);
+	fam_form_take(&st->F, st->editing, i, dst, n);
 }
 
 /* The person the form describes, on top of the loaded one; false (with
@@ -394,28 +390,7 @@ static void mark_theirs(struct fperson *st)
 	struct fam_form tmp;
 	fam_form_init(&tmp, person_spec, P_N);
 	load(&tmp, &st->fresh);
-	const char *p = st->theirs;
-	while (*p) {
-		char name[40];
-		size_t k = 0;
-		while (*p && *p != ',' && k + 1 < sizeof name)
-			name[k++] = *p++;
-		name[k] = '\0';
-		if (*p == ',')
-			p++;
-		int i = field_of(name);
-		if (i < 0)
-			continue;
-		char val[DB_TEXT_SZ];
-		if (tmp.f[i].kind == TUI_FIELD_CHOICE) {
-			int c = tmp.f[i].choice;
-			util_strlcpy(val, c >= 0 ? loc_str(tmp.f[i].choices[c].label_key) : "",
-			             sizeof val);
-		} else {
-			fam_form_get(&tmp, i, val, sizeof val);
-		}
-		fam_form_error(&st->F, i, "family:changed_there", val[0] ? val : "—");
-	}
+	fam_form_mark_theirs(&st->F, &tmp, field_names, st->theirs);
 	fam_form_free(&tmp);
 }
 
@@ -429,30 +404,15 @@ static void show_conflict(struct fperson *st)
 	db_person_diff(&st->orig, &st->fresh, st->theirs, sizeof st->theirs);
 	st->conflict = true;
 	mark_theirs(st);
-	struct qerr stale = {0};
-	qerr_set(&stale, "err:db_stale", NULL);
-	tui_message_err(&stale);
+	fam_stale_message();
 }
 
 static void resolve(struct fperson *st, bool keep_mine)
 {
-	char **mine = xcalloc(P_N, sizeof *mine);
-	for (int i = 0; i < P_N; i++) {
-		if (keep_mine && fam_form_changed(&st->F, i)) {
-			mine[i] = xmalloc(DB_NOTE_SZ);
-			fam_form_get(&st->F, i, mine[i], DB_NOTE_SZ);
-		}
-	}
+	char **mine = fam_form_keep(&st->F, keep_mine);
 	st->orig = st->fresh;
 	load(&st->F, &st->orig);
-	fam_form_snapshot(&st->F);
-	tui_form_clear_errors(&st->F.fm);
-	for (int i = 0; i < P_N; i++) {
-		if (mine[i])
-			fam_form_set(&st->F, i, mine[i]);
-		free(mine[i]);
-	}
-	free(mine);
+	fam_form_rebase(&st->F, mine);
 	st->conflict = false;
 	tui_message_key(keep_mine ? "family:conflict_mine" : "family:conflict_theirs");
 }
@@ -523,11 +483,7 @@ static void person_draw(struct tui_screen *s, WINDOW *w, int rows, int cols)
 	tui_put(w, 0, 1, cols - 2, title, tui_style(TUI_S_TITLE), false);
 	int y = 1;
 	if (st->conflict) {
-		char names[600], line[800];
-		fam_fields_label("person:f_", st->theirs, names, sizeof names);
-		loc_fmt(line, sizeof line, "family:conflict", names[0] ? names : "—");
-		fam_put_wrap(w, &y, 1, cols - 2, line, tui_style(TUI_S_ERROR), 2);
-		tui_put(w, y++, 1, cols - 2, loc_str("family:conflict_keys"), A_BOLD, false);
+		fam_draw_conflict(w, &y, cols, "person:f_", st->theirs);
 	}
 	y++;
 	fam_form_draw(&st->F, w, y, 1, cols - 2, rows - 1, true);
@@ -552,11 +508,8 @@ static int person_key(struct tui_screen *s, const struct tui_ev *ev)
 	default:
 		break;
 	}
-	if (ev->key == TUI_K_ESC) {
-		if (!fam_discard_ok(fam_form_dirty(&st->F) || st->conflict))
-			return TUI_HANDLED;
-		return TUI_POP | TUI_RELOAD;
-	}
+	if (ev->key == TUI_K_ESC)
+		return fam_form_leave(fam_form_dirty(&st->F) || st->conflict);
 	switch (tui_form_key(&st->F.fm, ev->key)) {
 	case TUI_FORM_SUBMIT:
 		return save(st);

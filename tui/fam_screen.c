@@ -332,11 +332,8 @@ static int screen_key(struct tui_screen *s, const struct tui_ev *ev)
 		tui_form_key(&st->note_fm, k);
 		return TUI_REDRAW;
 	}
-	if (k == TUI_K_ESC) {
-		if (!fam_discard_ok(st->touched || fam_form_dirty(&st->F)))
-			return TUI_HANDLED;
-		return TUI_POP | TUI_RELOAD;
-	}
+	if (k == TUI_K_ESC)
+		return fam_form_leave(st->touched || fam_form_dirty(&st->F));
 	if (!st->in_form) {
 		int sel = tui_list_selected(&st->list);
 		switch (k) {

@@ -332,3 +332,95 @@ bool fam_discard_ok(bool dirty)
 {
 	return !dirty || tui_confirm(loc_str("common:unsaved_changes"));
 }
+
+int fam_form_leave(bool dirty)
+{
+	if (!fam_discard_ok(dirty))
+		return TUI_HANDLED;
+	return TUI_POP | TUI_RELOAD;
+}
+
+int fam_field_of(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (name && strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void fam_form_mark_theirs(struct fam_form *F, const struct fam_form *theirs,
+                          const char *const *names, const char *list)
+{
+	const char *p = list;
+	while (*p) {
+		char name[40];
+		size_t k = 0;
+		while (*p && *p != ',' && k + 1 < sizeof name)
+			name[k++] = *p++;
+		name[k] = '\0';
+		if (*p == ',')
+			p++;
+		int i = fam_field_of(names, F->n, name);
+		if (i < 0)
+			continue;
+		char val[DB_TEXT_SZ];
+		if (theirs->f[i].kind == TUI_FIELD_CHOICE) {
+			int c = theirs->f[i].choice;
+			const struct tui_choice *ch = c >= 0 ? &theirs->f[i].choices[c] : NULL;
+			util_strlcpy(val,
+			             !ch         ? ""
+			             : ch->label ? ch->label
+			                         : loc_str(ch->label_key),
+			             sizeof val);
+		} else {
+			fam_form_get(theirs, i, val, sizeof val);
+		}
+		fam_form_error(F, i, "family:changed_there", val[0] ? val : "—");
+	}
+}
+
+char **fam_form_keep(const struct fam_form *F, bool keep_mine)
+{
+	char **mine = xcalloc((size_t)F->n, sizeof *mine);
+	for (int i = 0; i < F->n; i++) {
+		if (keep_mine && fam_form_changed(F, i)) {
+			mine[i] = xmalloc(DB_NOTE_SZ);
+			fam_form_get(F, i, mine[i], DB_NOTE_SZ);
+		}
+	}
+	return mine;
+}
+
+void fam_form_rebase(struct fam_form *F, char **mine)
+{
+	fam_form_snapshot(F); /* "changed" is now against their version */
+	tui_form_clear_errors(&F->fm);
+	for (int i = 0; i < F->n; i++) {
+		if (mine[i])
+			fam_form_set(F, i, mine[i]);
+		free(mine[i]);
+	}
+	free(mine);
+}
+
+void fam_draw_conflict(WINDOW *w, int *y, int cols, const char *prefix, const char *theirs)
+{
+	char names[600], line[800];
+	fam_fields_label(prefix, theirs, names, sizeof names);
+	loc_fmt(line, sizeof line, "family:conflict", names[0] ? names : "—");
+	fam_put_wrap(w, y, 1, cols - 2, line, tui_style(TUI_S_ERROR), 2);
+	tui_put(w, (*y)++, 1, cols - 2, loc_str("family:conflict_keys"), A_BOLD, false);
+}
+
+void fam_form_take(const struct fam_form *F, bool editing, int i, char *dst, size_t n)
+{
+	if (!editing || fam_form_changed(F, i))
+		util_strlcpy(dst, fam_form_norm(F, i), n);
+}
+
+void fam_stale_message(void)
+{
+	struct qerr stale = {0};
+	qerr_set(&stale, "err:db_stale", NULL);
+	tui_message_err(&stale);
+}
